@@ -1,0 +1,42 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { LOGGER } from './common/logger.js';
+import type { HandoffConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { CrossAppModule } from './cross-app/cross-app.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
+import { HealthModule } from './health/health.module.js';
+
+export interface AppModuleOptions {
+  readonly config: HandoffConfig;
+  readonly dataSource: DataSource;
+  readonly logger: Logger;
+}
+
+@Global()
+@Module({})
+class LoggerModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return { module: LoggerModule, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
+  }
+}
+
+/** The standalone service: every capability plus its own users and accounts. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, dataSource, logger }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(dataSource),
+        LoggerModule.forRoot(logger),
+        HealthModule,
+        DirectoryModule,
+        CrossAppModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { migrationStatus, revertMigrations, runPendingMigrations } from '../../database/migration-runner.js';
+import { out, withDatabase } from '../cli-context.js';
+
+export function registerMigrateCommands(program: Command): void {
+  const migrate = program.command('migrate').description('apply, revert or list database migrations');
+
+  migrate
+    .command('up')
+    .description('apply every pending migration')
+    .action(async () => {
+      const applied = await withDatabase(runPendingMigrations);
+      out.info(applied.length === 0 ? 'nothing to apply: the schema is up to date' : `applied ${applied.length}:`);
+      for (const name of applied) out.info(`  ${name}`);
+    });
+
+  migrate
+    .command('down')
+    .description('revert the last applied migration (or more)')
+    .option('--steps <n>', 'how many migrations to revert', parsePositiveInteger, 1)
+    .option('--all', 'revert every applied migration')
+    .action(async (options: { steps: number; all?: boolean }) => {
+      const steps = options.all ? Number.POSITIVE_INFINITY : options.steps;
+      const reverted = await withDatabase((dataSource) => revertMigrations(dataSource, steps));
+      out.info(reverted.length === 0 ? 'nothing to revert' : `reverted ${reverted.length}:`);
+      for (const name of reverted) out.info(`  ${name}`);
+    });
+
+  migrate
+    .command('status')
+    .description('list migrations and whether each is applied')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const states = await withDatabase(migrationStatus);
+      if (options.json) {
+        out.data(JSON.stringify(states));
+        return;
+      }
+      for (const state of states) out.data(`${state.applied ? '[X]' : '[ ]'} ${state.name}`);
+      const pending = states.filter((state) => !state.applied).length;
+      out.info(pending === 0 ? 'all migrations applied' : `${pending} pending`);
+    });
+}
+
+function parsePositiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+}

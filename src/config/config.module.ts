@@ -1,0 +1,17 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { HandoffConfig } from './config.js';
+
+/** Injection token of the validated, frozen configuration object. */
+export const HANDOFF_CONFIG = Symbol('HANDOFF_CONFIG');
+
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: HandoffConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [{ provide: HANDOFF_CONFIG, useValue: config }],
+      exports: [HANDOFF_CONFIG],
+    };
+  }
+}

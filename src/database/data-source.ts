@@ -1,0 +1,150 @@
+import mysql from 'mysql2';
+import pg from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig, ServerDatabaseConfig } from '../config/database-url.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { entities } from './entities.js';
+import { migrations } from './migrations/index.js';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
+
+/**
+ * A TypeORM DataSource that also shuts down what it started (the embedded PGlite server), so
+ * that `destroy()` — called by Nest at shutdown and by the TypeORM CLI — leaves nothing running.
+ */
+export class HandoffDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    private readonly releaseResources: () => Promise<void> = async () => undefined,
+  ) {
+    super(options);
+  }
+
+  override async destroy(): Promise<void> {
+    try {
+      if (this.isInitialized) await super.destroy();
+    } finally {
+      await this.releaseResources();
+    }
+  }
+}
+
+/**
+ * Builds (but does not connect) the DataSource for the configured database. For the embedded
+ * default this starts PGlite first.
+ */
+export async function createDataSource(database: DatabaseConfig): Promise<HandoffDataSource> {
+  const common = { entities, migrations, migrationsTransactionMode: 'each', logging: false } as const;
+  if (database.kind === 'pglite') {
+    const embedded = await startEmbeddedPostgres(database.directory);
+    return new HandoffDataSource(
+      {
+        ...common,
+        ...postgresOptions({
+          host: embedded.socketDirectory,
+          port: embedded.port,
+          username: 'postgres',
+          database: 'postgres',
+          // PGlite is single-session: one connection, and queries queue for it.
+          poolSize: 1,
+        }),
+      },
+      embedded.close,
+    );
+  }
+  return new HandoffDataSource({
+    ...common,
+    ...(database.kind === 'postgres' ? postgresOptions(database) : mysqlOptions(database)),
+  });
+}
+
+type ConnectionTarget = Pick<ServerDatabaseConfig, 'host' | 'port' | 'username' | 'database' | 'poolSize'> &
+  Partial<Pick<ServerDatabaseConfig, 'password' | 'ssl'>>;
+
+/**
+ * Every connection works in UTC whatever the server's or the database's default zone: the design
+ * documents' columns are TIMESTAMP WITHOUT TIME ZONE compared with CURRENT_TIMESTAMP, which is
+ * only right if the session zone is fixed. Values read back are parsed as UTC for the same reason.
+ */
+function postgresOptions(target: ConnectionTarget): DataSourceOptions {
+  return {
+    type: 'postgres',
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    database: target.database,
+    ssl: target.ssl ? { rejectUnauthorized: true } : false,
+    poolSize: target.poolSize,
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    applicationName: 'handoff',
+    extra: {
+      Client: UtcParametersClient,
+      onConnect: (client: pg.PoolClient) => client.query("SET TIME ZONE 'UTC'"),
+      types: {
+        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+          oid === TIMESTAMP_WITHOUT_TIME_ZONE_OID && format !== 'binary'
+            ? parseUtcTimestamp
+            : pg.types.getTypeParser(oid, format as 'text'),
+      },
+    },
+  };
+}
+
+/**
+ * pg sends a Date parameter as local time with an offset, and PostgreSQL ignores the offset when
+ * the column is TIMESTAMP WITHOUT TIME ZONE: on a host whose TZ is not UTC every written time
+ * would shift. Sending Dates as ISO strings (UTC) is right for both timestamp types.
+ */
+class UtcParametersClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [first, second] = args;
+    if (Array.isArray(second)) args[1] = second.map(dateToUtc);
+    else if (isQueryConfig(first)) args[0] = { ...first, values: first.values.map(dateToUtc) };
+    return (super.query as (...forwarded: unknown[]) => never)(...args);
+  }
+}
+
+function isQueryConfig(value: unknown): value is { values: unknown[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { values?: unknown }).values);
+}
+
+function dateToUtc(value: unknown): unknown {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
+}
+
+function parseUtcTimestamp(value: string): Date | string {
+  // Keep PostgreSQL's 'infinity' spellings as strings, as pg does.
+  if (!/^\d/.test(value)) return value;
+  return new Date(`${value.replace(' ', 'T')}Z`);
+}
+
+function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
+  return {
+    type: target.flavour === 'mariadb' ? 'mariadb' : 'mysql',
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    database: target.database,
+    ssl: target.ssl ? { rejectUnauthorized: true } : undefined,
+    poolSize: target.poolSize,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    charset: 'utf8mb4_unicode_ci',
+    // mysql2 converts DATETIME values from and to UTC...
+    timezone: 'Z',
+    // ...and every new pooled connection sets its session zone before any other statement runs
+    // (mysql2 queues statements per connection in order).
+    driver: {
+      ...mysql,
+      createPool(options: mysql.PoolOptions) {
+        const pool = mysql.createPool(options);
+        pool.on('connection', (connection) => {
+          connection.query("SET time_zone = '+00:00'");
+        });
+        return pool;
+      },
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import lockfile from 'proper-lockfile';
+
+/** The port number only names the socket file (`.s.PGSQL.<port>`); nothing listens on TCP. */
+const SOCKET_PORT = 5432;
+
+export interface EmbeddedPostgres {
+  /** Directory holding the Unix socket, used as `host` by the `pg` driver. */
+  readonly socketDirectory: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export class EmbeddedDatabaseBusyError extends Error {
+  constructor(directory: string) {
+    super(
+      `the embedded database at ${directory} is in use by another Handoff process ` +
+        '(stop it first, or set DATABASE_URL to a PostgreSQL or MariaDB server)',
+    );
+    this.name = 'EmbeddedDatabaseBusyError';
+  }
+}
+
+/**
+ * Opens PGlite (PostgreSQL compiled to WASM) in this process and serves it on a private Unix
+ * socket, so that TypeORM reaches it through the same `pg` driver as a real PostgreSQL server:
+ * one code path for both.
+ *
+ * PGlite is single-user: two processes opening the same directory would corrupt it, hence the
+ * lock file. The socket lives in a fresh 0700 temp directory (short enough for the 108-byte
+ * socket path limit, and unreachable by other local users).
+ */
+export async function startEmbeddedPostgres(directory: string): Promise<EmbeddedPostgres> {
+  await mkdir(dirname(directory), { recursive: true });
+  const releaseLock = await lockfile
+    .lock(directory, {
+      realpath: false,
+      stale: 15_000,
+      lockfilePath: `${directory}.lock`,
+      // The default throws from a timer and kills the process; losing the lock's heartbeat
+      // (a long pause of the event loop) is not worth a crash.
+      onCompromised: (error) => process.emitWarning(`embedded database lock: ${error.message}`),
+    })
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ELOCKED') throw new EmbeddedDatabaseBusyError(directory);
+      throw error;
+    });
+
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer | undefined;
+  let socketDirectory: string | undefined;
+  const close = async (): Promise<void> => {
+    try {
+      await server?.stop();
+      await db?.close();
+    } finally {
+      if (socketDirectory) await rm(socketDirectory, { recursive: true, force: true });
+      await releaseLock().catch(() => undefined);
+    }
+  };
+
+  try {
+    db = await PGlite.create(directory);
+    socketDirectory = await mkdtemp(join(tmpdir(), 'handoff-pg-'));
+    server = new PGLiteSocketServer({ db, path: join(socketDirectory, `.s.PGSQL.${SOCKET_PORT}`) });
+    await server.start();
+    return { socketDirectory, port: SOCKET_PORT, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,19 @@
+import { AuthUserToken } from '../access-tokens/auth-user-token.entity.js';
+import { CrossAppSession } from '../cross-app/cross-app-session.entity.js';
+import { Account } from '../directory/account.entity.js';
+import { AccountMembership } from '../directory/account-membership.entity.js';
+import { User } from '../directory/user.entity.js';
+import { AuthSession } from '../qr-login/auth-session.entity.js';
+import { TargetAppSecret } from '../target-apps/target-app-secret.entity.js';
+import { TargetApp } from '../target-apps/target-app.entity.js';
+
+export const entities = [
+  User,
+  Account,
+  AccountMembership,
+  CrossAppSession,
+  AuthUserToken,
+  AuthSession,
+  TargetApp,
+  TargetAppSecret,
+];

@@ -1,0 +1,20 @@
+import { CreateUsers1642600000000 } from './1642600000000-CreateUsers.js';
+import { CreateAccounts1642600001000 } from './1642600001000-CreateAccounts.js';
+import { CreateAccountMembers1642600002000 } from './1642600002000-CreateAccountMembers.js';
+import { CreateCrossAppSessions1642700000000 } from './1642700000000-CreateCrossAppSessions.js';
+import { CreateAuthUserTokens1708996044000 } from './1708996044000-CreateAuthUserTokens.js';
+import { CreateAuthSessions1736380800000 } from './1736380800000-CreateAuthSessions.js';
+import { AddAuthSessionExchangeToken1736467200000 } from './1736467200000-AddAuthSessionExchangeToken.js';
+import { CreateTargetApps1795600000000 } from './1795600000000-CreateTargetApps.js';
+
+/** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
+export const migrations = [
+  CreateUsers1642600000000,
+  CreateAccounts1642600001000,
+  CreateAccountMembers1642600002000,
+  CreateCrossAppSessions1642700000000,
+  CreateAuthUserTokens1708996044000,
+  CreateAuthSessions1736380800000,
+  AddAuthSessionExchangeToken1736467200000,
+  CreateTargetApps1795600000000,
+];
