@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { createLogger } from './common/logger.js';
+import { createLogger, safeErrorMessage } from './common/logger.js';
+import type { Logger } from 'pino';
 import { ConfigError, type HandoffConfig, loadConfig } from './config/config.js';
 import { StartupError } from './common/startup-error.js';
 import { type RunningServer, startServer } from './server.js';
@@ -22,42 +23,68 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
-  let server: RunningServer;
-  try {
-    server = await startServer(config, logger);
-  } catch (error) {
-    if (error instanceof StartupError) fail([error.message]);
-    throw error;
-  }
-  logger.info({ url: server.url }, `Handoff listening on ${server.url}`);
-
+  // Registered before the start: a Ctrl-C during the first start (initdb, migrations) must still
+  // end with the database closed, so it waits for the start to finish and then stops.
+  let server: RunningServer | undefined;
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     // npm forwards the terminal's Ctrl-C to its child, so one keypress can arrive twice.
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received, shutting down`);
-    setTimeout(() => {
-      process.stderr.write(`handoff: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
-    server
-      .close()
-      .then(() => {
-        logger.info('stopped');
-        logger.flush();
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        logger.flush();
-        process.exitCode = 1;
-      });
+    if (server) void shutdown(server, logger);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    if (error instanceof StartupError) fail([error.message]);
+    throw error;
+  }
+  if (stopping) {
+    await shutdown(server, logger);
+    return;
+  }
+  logger.info({ url: server.url }, `Handoff listening on ${server.url}`);
+  announceDevSecrets(server);
+}
+
+async function shutdown(server: RunningServer, logger: Logger): Promise<void> {
+  setTimeout(() => {
+    process.stderr.write(`handoff: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS).unref();
+  try {
+    await server.close();
+    logger.info('stopped');
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exitCode = 1;
+  } finally {
+    logger.flush();
+  }
+}
+
+/**
+ * The embedded default generates an admin token on first start; it is shown once, on stderr (not
+ * in the JSON log), and kept in the data folder.
+ */
+function announceDevSecrets(server: RunningServer): void {
+  const { names, file } = server.generatedSecrets;
+  if (names.includes('adminToken') && server.config.secrets.adminToken) {
+    process.stderr.write(
+      `\nhandoff: generated an admin token for the embedded database (kept in ${file}):\n` +
+        `  ${server.config.secrets.adminToken}\n` +
+        `  use it as "Authorization: Bearer <token>" on /api/admin/*\n\n`,
+    );
+  } else if (file && server.config.database.kind === 'pglite') {
+    process.stderr.write(`handoff: the embedded database's admin token is kept in ${file}\n`);
+  }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`handoff: unexpected error during start: ${(error as Error).message}\n`);
+  process.stderr.write(`handoff: unexpected error during start: ${safeErrorMessage(error)}\n`);
   process.exit(1);
 });

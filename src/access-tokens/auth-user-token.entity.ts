@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 /**
  * The access-token registry (ticket MET-14854). One row per JWT Handoff issued. `accessToken`
@@ -8,6 +8,9 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Update
 @Entity('auth_user_tokens')
 // PostgreSQL's spelling of INT UNSIGNED (see the migration); MySQL has the unsigned type itself.
 @Check('auth_user_tokens_user_id_check', 'user_id >= 0')
+@Unique('uq_auth_user_tokens_jti', ['jti'])
+@Index('idx_auth_user_tokens_access_token', ['accessToken'])
+@Index('idx_auth_user_tokens_user_id', ['userId'])
 export class AuthUserToken {
   @PrimaryGeneratedColumn({ unsigned: true })
   id!: number;
@@ -30,6 +33,14 @@ export class AuthUserToken {
   createdAt!: Date;
 
   /** Kept current by the database (`ON UPDATE CURRENT_TIMESTAMP` on MariaDB, a trigger on PostgreSQL). */
+  /** The JWT's `jti` (migration 1795600002000); NULL on rows from before it. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  jti!: string | null;
+
+  /** The JWT's `exp`. */
+  @Column({ name: 'expires_at', type: Date, precision: 0, nullable: true })
+  expiresAt!: Date | null;
+
   @UpdateDateColumn({
     name: 'updated_at',
     type: Date,

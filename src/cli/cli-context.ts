@@ -1,6 +1,13 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { pino } from 'pino';
+import type { ZodType } from 'zod';
+import { AppModule } from '../app.module.js';
+import { AppError } from '../common/errors/app-error.js';
 import { ConfigError, type HandoffConfig, loadConfig } from '../config/config.js';
+import { resolveSecrets } from '../config/dev-secrets.js';
 import type { HandoffDataSource } from '../database/data-source.js';
+import { migrationStatus } from '../database/migration-runner.js';
 import { openDatabase } from '../database/open-database.js';
 
 /** Thrown by a command to end with one line on stderr and a non-zero exit code. */
@@ -19,11 +26,16 @@ export const out = {
   info(line: string): void {
     process.stderr.write(`${line}\n`);
   },
+  /** `--json`: the value as JSON on stdout; otherwise each line as data. */
+  table(json: boolean | undefined, value: unknown, lines: () => string[]): void {
+    if (json) out.data(JSON.stringify(value));
+    else for (const line of lines()) out.data(line);
+  },
 };
 
-export function cliConfig(): HandoffConfig {
+export async function cliConfig(): Promise<HandoffConfig> {
   try {
-    return loadConfig(process.env);
+    return (await resolveSecrets(loadConfig(process.env))).config;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.problems.join('\nhandoff: '));
     throw error;
@@ -35,7 +47,7 @@ export function cliConfig(): HandoffConfig {
  * afterwards, whatever happens.
  */
 export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => Promise<T>): Promise<T> {
-  const config = cliConfig();
+  const config = await cliConfig();
   // Commands say what they did themselves; only errors from below are worth showing.
   const logger = pino({ level: 'error' }, pino.destination(2));
   const dataSource = await openDatabase(config, logger);
@@ -44,4 +56,40 @@ export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => P
   } finally {
     await dataSource.destroy();
   }
+}
+
+/**
+ * Runs `work` with Handoff's services (the same ones the server and its admin API use) on a
+ * migrated database. Service errors become one line on stderr.
+ */
+export async function withServices<T>(
+  work: (services: INestApplicationContext, dataSource: HandoffDataSource) => Promise<T>,
+): Promise<T> {
+  const config = await cliConfig();
+  return withDatabase(async (dataSource) => {
+    const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
+    if (pending.length > 0) {
+      throw new CliError(`the database needs ${pending.length} migration(s): run \`handoff migrate up\` first`);
+    }
+    const logger = pino({ level: 'silent' });
+    const services = await NestFactory.createApplicationContext(AppModule.forRoot({ config, dataSource, logger }), {
+      logger: false,
+      abortOnError: false,
+    });
+    try {
+      return await work(services, dataSource);
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(`${error.message} (${error.code})`);
+      throw error;
+    } finally {
+      await services.close();
+    }
+  });
+}
+
+/** Parses a command-line value with a zod schema; a bad value ends the command with its name. */
+export function parseOption<T>(name: string, schema: ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CliError(`${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { safeErrorMessage } from '../common/logger.js';
 import { StartupError } from '../common/startup-error.js';
 import { CliError } from './cli-context.js';
+import { registerAppCommands } from './commands/apps.command.js';
+import { registerDirectoryCommands } from './commands/directory.command.js';
 import { registerMigrateCommands } from './commands/migrate.command.js';
 import { registerSeedCommand } from './commands/seed.command.js';
+import { registerTokenCommands } from './commands/tokens.command.js';
 
 const program = new Command('handoff')
   .description('Handoff: cross-app authentication tokens — operations CLI')
@@ -12,6 +16,9 @@ const program = new Command('handoff')
 
 registerMigrateCommands(program);
 registerSeedCommand(program);
+registerDirectoryCommands(program);
+registerAppCommands(program);
+registerTokenCommands(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -23,7 +30,7 @@ try {
     process.stderr.write(`handoff: ${error.message}\n`);
     process.exitCode = 1;
   } else {
-    process.stderr.write(`handoff: ${(error as Error).message}\n`);
+    process.stderr.write(`handoff: ${safeErrorMessage(error)}\n`);
     process.exitCode = 1;
   }
 }

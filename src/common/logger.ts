@@ -12,6 +12,7 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
       level,
       base: { service: 'handoff' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
       redact: {
         paths: [
           'authorization',
@@ -31,6 +32,43 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
       },
     },
     destination ?? pino.destination({ fd: 1, sync: false }),
+  );
+}
+
+/**
+ * Errors in logs: name, code, message and stack, nothing else. A database error's message and
+ * its other fields (bind parameters, `detail`, "Duplicate entry '…'") can hold the very hashes
+ * and secrets Handoff stores, so only its code (and SQL text) is kept.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (typeof error === 'string') return { reason: error };
+  if (!(error instanceof Error)) return { type: typeof error };
+  const driverError = (error as { driverError?: unknown }).driverError;
+  const code = (driverError as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown }).code;
+  if (!isDatabaseError(error)) return { type: error.name, code, message: error.message, stack: error.stack };
+  const message = `database error${code ? ` ${String(code)}` : ''}`;
+  return {
+    type: error.name,
+    code,
+    message,
+    query: (error as { query?: unknown }).query,
+    stack: error.stack?.replace(/^.*$/m, `${error.name}: ${message}`),
+  };
+}
+
+/** One line for a terminal, with no database error detail (see serializeError). */
+export function safeErrorMessage(error: unknown): string {
+  return String(serializeError(error).message ?? serializeError(error).reason ?? 'unknown error');
+}
+
+function isDatabaseError(error: Error): boolean {
+  const fields = error as unknown as Record<string, unknown>;
+  return (
+    'driverError' in fields ||
+    'sqlState' in fields ||
+    'sqlMessage' in fields ||
+    error.name === 'QueryFailedError' ||
+    (error.name === 'error' && typeof fields.severity === 'string') // pg's DatabaseError
   );
 }
 

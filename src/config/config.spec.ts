@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from './config.js';
 import { describeDatabase } from './database-url.js';
 
+const KEY_SECRET = { HANDOFF_KEY_ENCRYPTION_SECRET: 'a-secret-of-thirty-two-characters!' };
+
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
     loadConfig(env, '/srv/handoff');
@@ -28,7 +30,7 @@ describe('loadConfig', () => {
   });
 
   test('selects PostgreSQL, MySQL and MariaDB by scheme, without the demo seed', () => {
-    const postgres = loadConfig({ DATABASE_URL: 'postgresql://app:s3cret@db.internal/handoff' });
+    const postgres = loadConfig({ DATABASE_URL: 'postgresql://app:s3cret@db.internal/handoff', ...KEY_SECRET });
     assert.equal(postgres.database.kind, 'postgres');
     assert.equal(postgres.seedDemo, false);
     assert.deepEqual(
@@ -45,10 +47,10 @@ describe('loadConfig', () => {
         poolSize: 10,
       },
     );
-    const mysql = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3307/h?ssl=true' }).database;
+    const mysql = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3307/h?ssl=true', ...KEY_SECRET }).database;
     assert.equal(mysql.kind, 'mysql');
     assert.ok(mysql.kind === 'mysql' && mysql.flavour === 'mysql' && mysql.port === 3307 && mysql.ssl);
-    const mariadb = loadConfig({ DATABASE_URL: 'mariadb://root@localhost/h' }).database;
+    const mariadb = loadConfig({ DATABASE_URL: 'mariadb://root@localhost/h', ...KEY_SECRET }).database;
     assert.ok(mariadb.kind === 'mysql' && mariadb.flavour === 'mariadb' && mariadb.port === 3306);
   });
 
@@ -64,6 +66,41 @@ describe('loadConfig', () => {
     assert.deepEqual(problemsOf({ PORT: '70000' }), ['PORT: must be at most 65535']);
   });
 
+  test('a database server needs the key-encryption secret from the environment', () => {
+    assert.deepEqual(problemsOf({ DATABASE_URL: 'postgres://h/db' }), [
+      'HANDOFF_KEY_ENCRYPTION_SECRET: required when DATABASE_URL is set (32 or more characters)',
+    ]);
+    assert.deepEqual(problemsOf({ HANDOFF_KEY_ENCRYPTION_SECRET: 'short' }), [
+      'HANDOFF_KEY_ENCRYPTION_SECRET: must be at least 32 characters',
+    ]);
+  });
+
+  test('external issuers: JSON with exactly one of jwks_uri and secret each', () => {
+    const config = loadConfig({
+      HANDOFF_EXTERNAL_ISSUERS: JSON.stringify([
+        { issuer: 'https://idp.example.com', audience: 'handoff', jwks_uri: 'https://idp.example.com/jwks' },
+        { issuer: 'tuvens', audience: 'handoff', secret: 's'.repeat(32) },
+      ]),
+    });
+    assert.deepEqual(config.externalIssuers.map((issuer) => Object.keys(issuer).sort()), [
+      ['audience', 'issuer', 'jwksUri'],
+      ['audience', 'issuer', 'secret'],
+    ]);
+    assert.deepEqual(problemsOf({ HANDOFF_EXTERNAL_ISSUERS: 'not json' }), ['HANDOFF_EXTERNAL_ISSUERS: is not valid JSON']);
+    const both = problemsOf({
+      HANDOFF_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'x', audience: 'y', secret: 's'.repeat(32), jwks_uri: 'https://x/j' }]),
+    });
+    assert.deepEqual(both, ['HANDOFF_EXTERNAL_ISSUERS.0: needs exactly one of jwks_uri and secret']);
+    assert.ok(!problemsOf({ HANDOFF_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: 'x', audience: 'y', secret: 'tiny' }]) })
+      .join('').includes('tiny'), 'the secret is not echoed');
+  });
+
+  test('HANDOFF_PUBLIC_URL is an origin', () => {
+    assert.equal(loadConfig({ HANDOFF_PUBLIC_URL: 'https://auth.example.com/' }).publicUrl, 'https://auth.example.com');
+    assert.match(problemsOf({ HANDOFF_PUBLIC_URL: 'https://auth.example.com/handoff' })[0] ?? '', /^HANDOFF_PUBLIC_URL: must be an origin/);
+    assert.match(problemsOf({ HANDOFF_PUBLIC_URL: 'ftp://x' })[0] ?? '', /^HANDOFF_PUBLIC_URL: /);
+  });
+
   test('never echoes a password, even from a malformed URL', () => {
     for (const url of ['postgres://u:hunter2@/nodb', 'postgres://u:hunter2@host', 'hunter2', 'ftp://u:hunter2@h/db']) {
       for (const line of problemsOf({ DATABASE_URL: url })) {
@@ -72,7 +109,7 @@ describe('loadConfig', () => {
       }
     }
     assert.equal(
-      describeDatabase(loadConfig({ DATABASE_URL: 'postgres://u:hunter2@h:5433/db' }).database),
+      describeDatabase(loadConfig({ DATABASE_URL: 'postgres://u:hunter2@h:5433/db', ...KEY_SECRET }).database),
       'postgres://u@h:5433/db',
     );
   });

@@ -6,6 +6,54 @@ import {
   resolveDataDir,
 } from './database-url.js';
 
+export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** Tokens live at most a year: the key that signed one stays published until it expires. */
+const MAX_TTL_LIMIT = 365 * 24 * 3600;
+
+const publicUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((value) => {
+    const url = new URL(value);
+    return (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
+  }, 'must be an origin without a path, query or fragment (e.g. https://auth.example.com)')
+  .transform((value) => new URL(value).origin);
+
+const externalIssuerSchema = z
+  .object({
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    jwks_uri: z.url({ protocol: /^https?$/ }).optional(),
+    secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .strict()
+  .refine((issuer) => (issuer.jwks_uri === undefined) !== (issuer.secret === undefined), {
+    error: 'needs exactly one of jwks_uri and secret',
+  });
+
+/** JSON in the environment: `[{"issuer": …, "audience": …, "jwks_uri" | "secret": …}]`. */
+const externalIssuersSchema = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(externalIssuerSchema));
+
+export interface ExternalIssuerConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Verify with the issuer's published keys (RS256, ES256, EdDSA…)… */
+  readonly jwksUri?: string;
+  /** …or with a shared HS256 secret. */
+  readonly secret?: string;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -14,11 +62,20 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  // At least 2: database locks hold a connection of their own while work uses another.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   HANDOFF_DATA_DIR: z.string().min(1).default('.data'),
   HANDOFF_MIGRATIONS_RUN: z.stringbool().default(true),
   HANDOFF_SEED_DEMO: z.stringbool().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  HANDOFF_PUBLIC_URL: publicUrlSchema.optional(),
+  HANDOFF_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  HANDOFF_KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HANDOFF_JWT_ALGORITHM: z.enum(SIGNING_ALGORITHMS).default('ES256'),
+  HANDOFF_JWT_AUDIENCE: z.string().min(1).max(200).default('handoff'),
+  ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(MAX_TTL_LIMIT).default(3600),
+  ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(60).max(MAX_TTL_LIMIT).default(7 * 24 * 3600),
+  HANDOFF_EXTERNAL_ISSUERS: externalIssuersSchema.optional(),
 });
 
 export interface HandoffConfig {
@@ -31,6 +88,25 @@ export interface HandoffConfig {
   /** Seed the design documents' demo data at start (default: only on the embedded database). */
   readonly seedDemo: boolean;
   readonly logLevel: LogLevel;
+  /**
+   * The public origin of the service, which is also the JWT issuer. Unset: derived from HOST and
+   * PORT (the actual port when PORT is 0).
+   */
+  readonly publicUrl: string | undefined;
+  readonly tokens: {
+    readonly algorithm: SigningAlgorithm;
+    /** `aud` of the access tokens Handoff issues for its own API. */
+    readonly audience: string;
+    readonly defaultTtlSeconds: number;
+    /** Upper bound of any token's lifetime; a retired signing key stays published this long. */
+    readonly maxTtlSeconds: number;
+  };
+  /** Unset on the embedded database: generated into the data folder (see dev-secrets.ts). */
+  readonly secrets: {
+    readonly adminToken: string | undefined;
+    readonly keyEncryptionSecret: string | undefined;
+  };
+  readonly externalIssuers: readonly ExternalIssuerConfig[];
 }
 
 export class ConfigError extends Error {
@@ -66,6 +142,14 @@ export function loadConfig(
       problems.push(`DATABASE_URL: ${(error as Error).message}`);
     }
   }
+  if (parsed.success && parsed.data.ACCESS_TOKEN_TTL > parsed.data.ACCESS_TOKEN_MAX_TTL) {
+    problems.push('ACCESS_TOKEN_TTL: must not exceed ACCESS_TOKEN_MAX_TTL');
+  }
+  if (parsed.success && database && database.kind !== 'pglite' && !parsed.data.HANDOFF_KEY_ENCRYPTION_SECRET) {
+    // Generated secrets live in one machine's data folder: instances sharing a database server
+    // must share the secret, so it has to come from the environment.
+    problems.push('HANDOFF_KEY_ENCRYPTION_SECRET: required when DATABASE_URL is set (32 or more characters)');
+  }
   if (!parsed.success || !database || problems.length > 0) throw new ConfigError(problems);
 
   const vars = parsed.data;
@@ -76,6 +160,23 @@ export function loadConfig(
     migrationsRun: vars.HANDOFF_MIGRATIONS_RUN,
     seedDemo: vars.HANDOFF_SEED_DEMO ?? database.kind === 'pglite',
     logLevel: vars.LOG_LEVEL,
+    publicUrl: vars.HANDOFF_PUBLIC_URL,
+    tokens: {
+      algorithm: vars.HANDOFF_JWT_ALGORITHM,
+      audience: vars.HANDOFF_JWT_AUDIENCE,
+      defaultTtlSeconds: vars.ACCESS_TOKEN_TTL,
+      maxTtlSeconds: vars.ACCESS_TOKEN_MAX_TTL,
+    },
+    secrets: {
+      adminToken: vars.HANDOFF_ADMIN_TOKEN,
+      keyEncryptionSecret: vars.HANDOFF_KEY_ENCRYPTION_SECRET,
+    },
+    externalIssuers: (vars.HANDOFF_EXTERNAL_ISSUERS ?? []).map((issuer) => ({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      ...(issuer.jwks_uri ? { jwksUri: issuer.jwks_uri } : {}),
+      ...(issuer.secret ? { secret: issuer.secret } : {}),
+    })),
   });
 }
 
@@ -84,9 +185,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => String(value)).join(', ')}`;
     case 'too_small':
-      return `must be at least ${String(issue.minimum)}`;
+      return `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
     case 'too_big':
-      return `must be at most ${String(issue.maximum)}`;
+      return `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
     case 'invalid_type':
       return `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
     default:

@@ -14,18 +14,22 @@ const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
  * that `destroy()` — called by Nest at shutdown and by the TypeORM CLI — leaves nothing running.
  */
 export class HandoffDataSource extends DataSource {
+  /** True for the in-process PGlite: one connection, one process. */
+  readonly embedded: boolean;
+
   constructor(
     options: DataSourceOptions,
-    private readonly releaseResources: () => Promise<void> = async () => undefined,
+    private readonly releaseResources?: () => Promise<void>,
   ) {
     super(options);
+    this.embedded = releaseResources !== undefined;
   }
 
   override async destroy(): Promise<void> {
     try {
       if (this.isInitialized) await super.destroy();
     } finally {
-      await this.releaseResources();
+      await this.releaseResources?.();
     }
   }
 }
@@ -101,7 +105,8 @@ class UtcParametersClient extends pg.Client {
   override query(...args: unknown[]): never {
     const [first, second] = args;
     if (Array.isArray(second)) args[1] = second.map(dateToUtc);
-    else if (isQueryConfig(first)) args[0] = { ...first, values: first.values.map(dateToUtc) };
+    // In place: a pg Query / QueryStream object must keep its prototype (submit, events).
+    else if (isQueryConfig(first)) first.values = first.values.map(dateToUtc);
     return (super.query as (...forwarded: unknown[]) => never)(...args);
   }
 }
@@ -141,7 +146,10 @@ function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
       createPool(options: mysql.PoolOptions) {
         const pool = mysql.createPool(options);
         pool.on('connection', (connection) => {
-          connection.query("SET time_zone = '+00:00'");
+          connection.query("SET time_zone = '+00:00'", (error) => {
+            // A connection that cannot work in UTC must not be used.
+            if (error) connection.destroy();
+          });
         });
         return pool;
       },

@@ -1,14 +1,45 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { dialectOf } from './dialect.js';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { HandoffDataSource } from './data-source.js';
+import { dialectOf, forDialect, type SqlDialect } from './dialect.js';
+
+interface SessionLock {
+  acquire(runner: QueryRunner, name: string, timeoutSeconds: number): Promise<void>;
+  release(runner: QueryRunner, name: string): Promise<void>;
+}
+
+const SESSION_LOCKS: Record<SqlDialect, SessionLock> = {
+  postgres: {
+    async acquire(runner, name, timeoutSeconds) {
+      // Bounds the wait; reset on release, since the connection goes back to the pool.
+      await runner.query("SELECT set_config('lock_timeout', $1, false)", [`${timeoutSeconds}s`]);
+      await runner.query('SELECT pg_advisory_lock($1)', [advisoryKey(name)]);
+    },
+    async release(runner, name) {
+      await runner.query('SELECT pg_advisory_unlock($1)', [advisoryKey(name)]);
+      await runner.query('RESET lock_timeout');
+    },
+  },
+  mysql: {
+    async acquire(runner, name, timeoutSeconds) {
+      const [row] = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [`handoff:${name}`, timeoutSeconds])) as Array<{
+        acquired: number | string | null;
+      }>;
+      if (Number(row?.acquired) !== 1) throw new Error(`timed out waiting for the "${name}" lock`);
+    },
+    async release(runner, name) {
+      await runner.query('SELECT RELEASE_LOCK(?)', [`handoff:${name}`]);
+    },
+  },
+};
 
 /**
  * Runs `work` while holding a named lock in the database, so that of several Handoff instances
  * sharing one database only one runs it at a time (migrations, seeding, scheduled jobs). The lock
  * is a session lock held on a connection of its own: PostgreSQL advisory lock, MySQL GET_LOCK.
  *
- * PGlite has a single connection and a single process (its directory is locked), so there is
- * nothing to exclude and taking a second connection would deadlock: `work` just runs.
+ * The embedded PGlite has a single connection and a single process (its folder is locked), so
+ * there is nothing to exclude, and taking a second connection would deadlock: `work` just runs.
  */
 export async function withDatabaseLock<T>(
   dataSource: DataSource,
@@ -16,37 +47,20 @@ export async function withDatabaseLock<T>(
   work: () => Promise<T>,
   timeoutSeconds = 600,
 ): Promise<T> {
-  if (isSingleConnection(dataSource)) return work();
+  if (dataSource instanceof HandoffDataSource && dataSource.embedded) return work();
+  const lock = forDialect(dialectOf(dataSource), SESSION_LOCKS);
   const runner = dataSource.createQueryRunner('master');
-  const dialect = dialectOf(dataSource);
   try {
     await runner.connect();
-    if (dialect === 'postgres') {
-      await runner.query(`SET lock_timeout = '${timeoutSeconds}s'`);
-      await runner.query('SELECT pg_advisory_lock($1)', [advisoryKey(name)]);
-    } else {
-      const [row] = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [
-        `handoff:${name}`,
-        timeoutSeconds,
-      ])) as Array<{ acquired: number | string | null }>;
-      if (Number(row?.acquired) !== 1) throw new Error(`timed out waiting for the "${name}" lock`);
-    }
+    await lock.acquire(runner, name, timeoutSeconds);
     try {
       return await work();
     } finally {
-      if (dialect === 'postgres') {
-        await runner.query('SELECT pg_advisory_unlock($1)', [advisoryKey(name)]);
-      } else {
-        await runner.query('SELECT RELEASE_LOCK(?)', [`handoff:${name}`]);
-      }
+      await lock.release(runner, name);
     }
   } finally {
     await runner.release();
   }
-}
-
-function isSingleConnection(dataSource: DataSource): boolean {
-  return 'poolSize' in dataSource.options && dataSource.options.poolSize === 1;
 }
 
 /** A stable signed 64-bit key for pg_advisory_lock, derived from the lock's name. */

@@ -34,9 +34,13 @@ export async function runStatements(
   }
 }
 
-/** The database's current time at the columns' precision, in the session zone (always UTC). */
+/**
+ * The database's current time at the columns' precision, in the session zone (always UTC). On
+ * PostgreSQL the statement's time, not CURRENT_TIMESTAMP's transaction start, which would run
+ * late inside a long transaction (MySQL's CURRENT_TIMESTAMP is already per statement).
+ */
 export function nowSql(dialect: SqlDialect): string {
-  return forDialect(dialect, { postgres: 'CURRENT_TIMESTAMP', mysql: 'CURRENT_TIMESTAMP(6)' });
+  return forDialect(dialect, { postgres: 'statement_timestamp()', mysql: 'CURRENT_TIMESTAMP(6)' });
 }
 
 /** SQL for "now + seconds", computed by the database so that expiry never depends on the app's clock or zone. */

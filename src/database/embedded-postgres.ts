@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -35,15 +35,21 @@ export class EmbeddedDatabaseBusyError extends Error {
  * socket path limit, and unreachable by other local users).
  */
 export async function startEmbeddedPostgres(directory: string): Promise<EmbeddedPostgres> {
-  await mkdir(dirname(directory), { recursive: true });
+  // PGlite creates its files world-writable: the folder that holds them is the owner's alone.
+  await mkdir(dirname(directory), { recursive: true, mode: 0o700 });
+  await chmod(dirname(directory), 0o700);
   const releaseLock = await lockfile
     .lock(directory, {
       realpath: false,
-      stale: 15_000,
+      // Refreshed every 5 s; a crashed process's lock is taken over after 30 s.
+      stale: 30_000,
+      update: 5_000,
       lockfilePath: `${directory}.lock`,
-      // The default throws from a timer and kills the process; losing the lock's heartbeat
-      // (a long pause of the event loop) is not worth a crash.
-      onCompromised: (error) => process.emitWarning(`embedded database lock: ${error.message}`),
+      // Another process may now have the folder: writing on would corrupt it. Stop at once.
+      onCompromised: (error) => {
+        process.stderr.write(`handoff: lost the lock on the embedded database (${error.message}); exiting\n`);
+        process.exit(1);
+      },
     })
     .catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ELOCKED') throw new EmbeddedDatabaseBusyError(directory);
@@ -53,14 +59,23 @@ export async function startEmbeddedPostgres(directory: string): Promise<Embedded
   let db: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   let socketDirectory: string | undefined;
+  // Each step runs even if the one before failed; the lock goes last, once PGlite is closed.
   const close = async (): Promise<void> => {
-    try {
-      await server?.stop();
-      await db?.close();
-    } finally {
-      if (socketDirectory) await rm(socketDirectory, { recursive: true, force: true });
-      await releaseLock().catch(() => undefined);
+    const steps = [
+      () => server?.stop(),
+      () => db?.close(),
+      () => (socketDirectory ? rm(socketDirectory, { recursive: true, force: true }) : undefined),
+      () => releaseLock(),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        failures.push(error);
+      }
     }
+    if (failures.length > 0) throw failures[0];
   };
 
   try {

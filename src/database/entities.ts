@@ -4,6 +4,7 @@ import { Account } from '../directory/account.entity.js';
 import { AccountMembership } from '../directory/account-membership.entity.js';
 import { User } from '../directory/user.entity.js';
 import { AuthSession } from '../qr-login/auth-session.entity.js';
+import { SigningKey } from '../signing-keys/signing-key.entity.js';
 import { TargetAppSecret } from '../target-apps/target-app-secret.entity.js';
 import { TargetApp } from '../target-apps/target-app.entity.js';
 
@@ -16,4 +17,5 @@ export const entities = [
   AuthSession,
   TargetApp,
   TargetAppSecret,
+  SigningKey,
 ];

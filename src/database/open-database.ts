@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { StartupError } from '../common/startup-error.js';
 import type { HandoffConfig } from '../config/config.js';
 import { describeDatabase } from '../config/database-url.js';
-import { describeConnectionError } from './connection-errors.js';
+import { describeConnectionError } from './database-errors.js';
 import { createDataSource, type HandoffDataSource } from './data-source.js';
 import { EmbeddedDatabaseBusyError } from './embedded-postgres.js';
 
@@ -12,6 +12,7 @@ import { EmbeddedDatabaseBusyError } from './embedded-postgres.js';
  */
 export async function openDatabase(config: HandoffConfig, logger: Logger): Promise<HandoffDataSource> {
   const description = describeDatabase(config.database);
+  logger.debug(`opening ${description}`);
   let dataSource: HandoffDataSource;
   try {
     dataSource = await createDataSource(config.database);

@@ -1,13 +1,54 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
 import { User } from './user.entity.js';
+
+export interface NewUser {
+  readonly email: string;
+  readonly name: string | null;
+  readonly externalIssuer?: string;
+  readonly externalSubject?: string;
+}
 
 @Injectable()
 export class UserRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  findById(id: number, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return manager.getRepository(User).findOneBy({ id });
+  }
+
+  /** On every authenticated request, hence plain SQL (no entity hydration). */
+  async findActiveById(id: number): Promise<Pick<User, 'id' | 'email' | 'name'> | null> {
+    const rows: Array<{ id: number; email: string; name: string | null }> = await this.dataSource.query(
+      `SELECT id, email, name FROM users WHERE id = ${placeholder(dialectOf(this.dataSource), 1)} AND disabled_at IS NULL`,
+      [id],
+    );
+    const [row] = rows;
+    return row ? { id: Number(row.id), email: row.email, name: row.name } : null;
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.dataSource.getRepository(User).findOneBy({ email });
+  }
+
+  findByExternalIdentity(issuer: string, subject: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ externalIssuer: issuer, externalSubject: subject });
+  }
+
+  list(): Promise<User[]> {
+    return this.dataSource.getRepository(User).find({ order: { id: 'ASC' } });
+  }
+
+  /** Inserts a user; a taken email (or external identity) surfaces as a unique violation. */
+  async insert(user: NewUser): Promise<User> {
+    const result = await this.dataSource.getRepository(User).insert({
+      email: user.email,
+      name: user.name,
+      externalIssuer: user.externalIssuer ?? null,
+      externalSubject: user.externalSubject ?? null,
+    });
+    return this.dataSource.getRepository(User).findOneByOrFail({ id: Number(result.identifiers[0]?.id) });
   }
 
   /**
@@ -28,8 +69,19 @@ export class UserRepository {
     return this.dataSource.getRepository(User).findOneByOrFail({ email });
   }
 
-  async deleteById(id: number): Promise<boolean> {
-    const result = await this.dataSource.getRepository(User).delete({ id });
+  /** Marks the user disabled (once: an already disabled user keeps its first date). */
+  async disable(id: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ disabledAt: () => nowSql(dialectOf(this.dataSource)) })
+      .where('id = :id AND disabled_at IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteById(id: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await manager.getRepository(User).delete({ id });
     return (result.affected ?? 0) > 0;
   }
 }

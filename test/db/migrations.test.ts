@@ -6,7 +6,7 @@ import { dialectOf } from '../../src/database/dialect.js';
 import { migrationStatus, revertMigrations, runPendingMigrations } from '../../src/database/migration-runner.js';
 import { migrations } from '../../src/database/migrations/index.js';
 import { openDataSource } from '../support/handoff.js';
-import { schemaSnapshot, tableNames } from '../support/schema-snapshot.js';
+import { type SchemaSnapshot, schemaSnapshot, tableNames } from '../support/schema-snapshot.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 
 const CROSS_APP_INDEXES = [
@@ -34,6 +34,7 @@ const SCHEMA_EQUIVALENCES = [
 
 describeEachDatabase('migrations', (database, kind) => {
   let dataSource: HandoffDataSource;
+  let firstRun: SchemaSnapshot;
   const sql = (postgres: string, mysql: string): string =>
     dialectOf(dataSource) === 'postgres' ? postgres : mysql;
 
@@ -53,6 +54,7 @@ describeEachDatabase('migrations', (database, kind) => {
     const status = await migrationStatus(dataSource);
     assert.ok(status.every((state) => state.applied));
     assert.deepEqual(await runPendingMigrations(dataSource), [], 'a second run applies nothing');
+    firstRun = await schemaSnapshot(dataSource);
   });
 
   test('entities match the migrated schema: TypeORM would generate no migration', async () => {
@@ -159,8 +161,9 @@ describeEachDatabase('migrations', (database, kind) => {
            ORDER BY ORDINAL_POSITION`,
         ),
       );
+    // The ticket's six columns come first; later migrations add to them.
     assert.deepEqual(
-      columns.map((column) => [column.name, column.type, column.nullable]),
+      columns.slice(0, 6).map((column) => [column.name, column.type, column.nullable]),
       dialectOf(dataSource) === 'postgres'
         ? [
             ['id', 'integer', 'NO'],
@@ -207,11 +210,10 @@ describeEachDatabase('migrations', (database, kind) => {
   });
 
   test('the exchange-token migration keeps existing auth_sessions rows', async () => {
-    // Back to just before 1736467200000: the target-apps migration and the exchange-token one.
-    assert.deepEqual(await revertMigrations(dataSource, 2), [
-      'CreateTargetApps1795600000000',
-      'AddAuthSessionExchangeToken1736467200000',
-    ]);
+    // Back to just before 1736467200000: it and every later migration reverted.
+    const all = migrations.map((migration) => migration.name);
+    const later = all.slice(all.indexOf('AddAuthSessionExchangeToken1736467200000'));
+    assert.deepEqual(await revertMigrations(dataSource, later.length), later.reverse());
     const legacy = [
       { id: randomUUID(), status: 'approved', code: 'BCDF-GHJK' },
       { id: randomUUID(), status: 'pending', code: 'LMNP-QRST' },
@@ -249,35 +251,52 @@ describeEachDatabase('migrations', (database, kind) => {
     await dataSource.query('DELETE FROM auth_sessions');
   });
 
-  test('deleting a user deletes its cross-app sessions (ON DELETE CASCADE)', async () => {
+  test('deleting a user or an account deletes their cross-app sessions (ON DELETE CASCADE)', async () => {
     await dataSource.query("INSERT INTO users (email, name) VALUES ('cascade@example.com', 'Cascade')");
+    await dataSource.query("INSERT INTO accounts (name, slug) VALUES ('Cascade', 'cascade')");
     const [user] = await dataSource.query("SELECT id FROM users WHERE email = 'cascade@example.com'");
-    for (const hash of ['a'.repeat(64), 'b'.repeat(64)]) {
-      await dataSource.query(
-        sql(
-          `INSERT INTO cross_app_sessions (token_hash, user_id, expires_at) VALUES ($1, $2, CURRENT_TIMESTAMP)`,
-          'INSERT INTO cross_app_sessions (token_hash, user_id, expires_at) VALUES (?, ?, CURRENT_TIMESTAMP)',
-        ),
-        [hash, user.id],
-      );
-    }
+    const [account] = await dataSource.query("SELECT id FROM accounts WHERE slug = 'cascade'");
+    const insert = sql(
+      'INSERT INTO cross_app_sessions (token_hash, user_id, account_id, expires_at) VALUES ($1, $2, $3, CURRENT_TIMESTAMP)',
+      'INSERT INTO cross_app_sessions (token_hash, user_id, account_id, expires_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)',
+    );
+    await dataSource.query(insert, ['a'.repeat(64), user.id, null]);
+    await dataSource.query(insert, ['b'.repeat(64), user.id, account.id]);
     const count = async (): Promise<number> =>
-      Number(
-        (await dataSource.query(sql('SELECT COUNT(*) AS n FROM cross_app_sessions WHERE user_id = $1', 'SELECT COUNT(*) AS n FROM cross_app_sessions WHERE user_id = ?'), [user.id]))[0].n,
-      );
+      Number((await dataSource.query('SELECT COUNT(*) AS n FROM cross_app_sessions'))[0].n);
     assert.equal(await count(), 2);
+    await dataSource.query(sql('DELETE FROM accounts WHERE id = $1', 'DELETE FROM accounts WHERE id = ?'), [account.id]);
+    assert.equal(await count(), 1, "the account's session went with it");
     await dataSource.query(sql('DELETE FROM users WHERE id = $1', 'DELETE FROM users WHERE id = ?'), [user.id]);
-    assert.equal(await count(), 0);
+    assert.equal(await count(), 0, "the user's session went with it");
   });
 
-  test('run, revert all, run again gives an identical schema', async () => {
-    const first = await schemaSnapshot(dataSource);
+  test('run, revert all, run again gives the schema of the first run', async () => {
     const reverted = await revertMigrations(dataSource, Number.POSITIVE_INFINITY);
     assert.equal(reverted.length, migrations.length);
     assert.deepEqual(await tableNames(dataSource), [], 'revert all leaves no Handoff table behind');
     assert.ok((await migrationStatus(dataSource)).every((state) => !state.applied));
 
     await runPendingMigrations(dataSource);
-    assert.deepEqual(await schemaSnapshot(dataSource), first);
+    assert.deepEqual(await schemaSnapshot(dataSource), firstRun);
   });
 });
+
+describeEachDatabase(
+  'migrations from several instances at once',
+  (database) => {
+    test('two instances migrating one database together: each migration runs exactly once', async () => {
+      const [first, second] = await Promise.all([openDataSource(database()), openDataSource(database())]);
+      try {
+        const [a, b] = await Promise.all([runPendingMigrations(first!), runPendingMigrations(second!)]);
+        assert.deepEqual([...a, ...b].sort(), migrations.map((migration) => migration.name).sort());
+        assert.ok(a.length === 0 || b.length === 0, 'one instance did all the work, the other found none left');
+        const [row] = await first!.query('SELECT COUNT(*) AS n FROM migrations');
+        assert.equal(Number(row.n), migrations.length);
+      } finally {
+        await Promise.all([first?.destroy(), second?.destroy()]);
+      }
+    });
+  },
+  ['postgres', 'mariadb'],
+);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { randomToken, sha256Hex } from '../../src/common/crypto.js';
 import { CrossAppSession } from '../../src/cross-app/cross-app-session.entity.js';
 import type { HandoffDataSource } from '../../src/database/data-source.js';
 import { DEMO_USER, seedDemoData } from '../../src/database/seed/demo-seed.js';
@@ -23,7 +24,11 @@ describeEachDatabase('demo seed', (database) => {
   });
 
   test('creates the test user with one live and one expired session, hashes only', async () => {
-    const result = await seedDemoData(dataSource);
+    const tokens: string[] = [];
+    const result = await seedDemoData(dataSource, () => {
+      tokens.push(randomToken());
+      return tokens.at(-1)!;
+    });
     assert.equal(result.created, true);
 
     const users = await dataSource.getRepository(User).find();
@@ -38,8 +43,13 @@ describeEachDatabase('demo seed', (database) => {
     assert.ok(Math.abs(live.expiresAt.getTime() - (Date.now() + 15 * 60_000)) < 60_000);
     assert.equal(expired.isExpired, true);
     assert.ok(Math.abs(expired.expiresAt.getTime() - (Date.now() - 5 * 60_000)) < 60_000);
+    assert.deepEqual(
+      sessions.map((session) => session.tokenHash).sort(),
+      tokens.map(sha256Hex).sort(),
+      'the SHA-256 of each token is stored',
+    );
     for (const session of sessions) {
-      assert.match(session.tokenHash, /^[0-9a-f]{64}$/, 'a SHA-256 hex digest, not a token');
+      assert.ok(!tokens.includes(session.tokenHash), 'never the token itself');
       assert.equal(session.userId, result.userId);
       assert.equal(session.sourceApp, 'test');
       assert.equal(session.targetApp, 'hi-events');

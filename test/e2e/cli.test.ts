@@ -55,6 +55,18 @@ describeEachDatabase('the handoff and TypeORM command lines', (database, kind) =
     const runResult = await typeorm(['migration:run'], env());
     assert.equal(runResult.code, 0, runResult.stderr);
     assert.deepEqual(await appliedNames(), names);
+    if (kind === 'postgres') {
+      assert.deepEqual(
+        await database().admin(`SELECT column_name, data_type, is_nullable, column_default
+          FROM information_schema.columns
+          WHERE table_name = 'auth_sessions' AND column_name IN ('exchange_token', 'is_exchanged')
+          ORDER BY column_name`),
+        [
+          { column_name: 'exchange_token', data_type: 'character varying', is_nullable: 'YES', column_default: null },
+          { column_name: 'is_exchanged', data_type: 'boolean', is_nullable: 'NO', column_default: 'false' },
+        ],
+      );
+    }
 
     const show = await typeorm(['migration:show'], env());
     assert.equal(show.code, 0, show.stderr);
@@ -75,9 +87,59 @@ describeEachDatabase('the handoff and TypeORM command lines', (database, kind) =
     assert.match(second.stderr, /nothing changed/);
   });
 
+  test('standalone admin commands print only what a script reads on stdout', async () => {
+    const userId = await handoff(['users', 'add', '--email', 'Cli.User@Example.com', '--name', 'Cli User'], env());
+    assert.equal(userId.code, 0, userId.stderr);
+    assert.match(userId.stdout, /^\d+\n$/);
+    const accountId = await handoff(['accounts', 'add', '--name', 'Cli Org', '--slug', 'cli-org'], env());
+    assert.match(accountId.stdout, /^\d+\n$/);
+    const member = await handoff(['members', 'add', '--user', 'cli.user@example.com', '--account', 'cli-org', '--role', 'owner'], env());
+    assert.equal(member.code, 0, member.stderr);
+    const members = await handoff(['members', 'list', '--account', 'cli-org', '--json'], env());
+    assert.deepEqual(
+      (JSON.parse(members.stdout) as Array<{ email: string; role: string }>).map((m) => [m.email, m.role]),
+      [['cli.user@example.com', 'owner']],
+    );
+
+    const secret = await handoff(['apps', 'add', 'cli-app', '--origin', 'https://cli.example.com'], env());
+    assert.equal(secret.code, 0, secret.stderr);
+    assert.match(secret.stdout, /^[0-9a-f]{64}\n$/, 'the secret alone');
+    const token = await handoff(['tokens', 'issue', '--user', 'cli.user@example.com', '--ttl', '600'], env());
+    assert.equal(token.code, 0, token.stderr);
+    assert.match(token.stdout, /^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/, 'the JWT alone');
+    const payload = JSON.parse(Buffer.from(token.stdout.split('.')[1]!, 'base64url').toString()) as Record<string, number>;
+    assert.equal(payload.exp! - payload.iat!, 600);
+    const kid = await handoff(['keys', 'rotate'], env());
+    assert.equal(kid.code, 0, kid.stderr);
+    const keys = await handoff(['keys', 'list', '--json'], env());
+    assert.deepEqual(
+      (JSON.parse(keys.stdout) as Array<{ status: string }>).map((key) => key.status),
+      ['current', 'published'],
+    );
+
+    const duplicate = await handoff(['users', 'add', '--email', 'cli.user@example.com'], env());
+    assert.equal(duplicate.code, 1);
+    assert.match(duplicate.stderr, /^handoff: A user with this email exists \(USER_EXISTS\)\n$/);
+    const disabled = await handoff(['users', 'disable', '--email', 'cli.user@example.com'], env());
+    assert.equal(disabled.code, 0, disabled.stderr);
+    assert.match(disabled.stderr, /1 token\(s\) disabled/);
+  });
+
   test('bad arguments end with a message and a non-zero exit', async () => {
     const result = await handoff(['migrate', 'down', '--steps', '0'], env());
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /must be a positive integer/);
   });
+});
+
+test('the CLI against an unreachable database: one line, exit code 1', async () => {
+  const result = await handoff(['migrate', 'status'], {
+    DATABASE_URL: 'postgres://handoff:pa55word@127.0.0.1:1/handoff',
+    HANDOFF_KEY_ENCRYPTION_SECRET: 'k'.repeat(32),
+  });
+  assert.equal(result.code, 1);
+  assert.equal(
+    result.stderr,
+    'handoff: DATABASE_URL: cannot connect to postgres://handoff@127.0.0.1:1/handoff (connection refused)\n',
+  );
 });

@@ -21,6 +21,8 @@ export const ALL_KINDS: readonly TestDatabaseKind[] = ['pglite', 'postgres', 'ma
 const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
 const IN_CI = process.env.CI === 'true';
+/** Server databases need the key secret from the environment; tests use one of their own. */
+export const KEY_ENCRYPTION_SECRET = `test-key-secret-${randomBytes(16).toString('hex')}`;
 
 export interface TestDatabase {
   readonly kind: TestDatabaseKind;
@@ -37,7 +39,7 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase> {
   const dataDir = await mkdtemp(join(tmpdir(), `handoff-test-${kind}-`));
   const name = `handoff_t_${randomBytes(6).toString('hex')}`;
-  const base = { HANDOFF_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  const base = { HANDOFF_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HANDOFF_KEY_ENCRYPTION_SECRET: KEY_ENCRYPTION_SECRET };
   if (kind === 'pglite') {
     return database(kind, undefined, base, notAvailable, () => rm(dataDir, { recursive: true, force: true }));
   }
@@ -63,6 +65,9 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
     { ...base, DATABASE_URL: url },
     (sql, params) => mariadbAdmin(sql, params, name),
     async () => {
+      // Like PostgreSQL's WITH (FORCE): connections to it end, so that its loss is noticed.
+      const sessions = await mariadbAdmin('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ?', [name]);
+      for (const session of sessions) await mariadbAdmin(`KILL CONNECTION ${Number(session.id)}`).catch(() => undefined);
       await mariadbAdmin(`DROP DATABASE IF EXISTS ${name}`);
       await rm(dataDir, { recursive: true, force: true });
     },
@@ -114,6 +119,9 @@ export async function mariadbAdmin(
 /** Kinds to test: all, or those listed in HANDOFF_TEST_DATABASES (e.g. "postgres,mariadb"). */
 export function selectedKinds(only: readonly TestDatabaseKind[] = ALL_KINDS): TestDatabaseKind[] {
   const listed = process.env.HANDOFF_TEST_DATABASES?.split(',').map((kind) => kind.trim());
+  const unknown = listed?.filter((kind) => !(ALL_KINDS as readonly string[]).includes(kind)) ?? [];
+  // A typo must not turn into "every database suite skipped".
+  if (unknown.length > 0) throw new Error(`HANDOFF_TEST_DATABASES: unknown kind(s) ${unknown.join(', ')}`);
   return only.filter((kind) => !listed || listed.includes(kind));
 }
 

@@ -1,24 +1,33 @@
-import { type ErrorCode, ERROR_CODES } from './error-codes.js';
+import { type ErrorCode, errorSpec } from './error-codes.js';
+
+export interface AppErrorOptions {
+  readonly cause?: unknown;
+  /** For VALIDATION_ERROR: the request field at fault. */
+  readonly field?: string;
+  /** Response headers that go with the error (e.g. `WWW-Authenticate`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
 
 /**
  * The one error type of Handoff. `message` is for developers and is sent to the client, so it
  * must never contain a token, a hash or a secret; `cause` goes to the log only.
  */
 export class AppError extends Error {
+  readonly field: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; field?: string },
+    options: AppErrorOptions = {},
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
-    this.field = options?.field;
+    this.field = options.field;
+    this.headers = options.headers ?? {};
   }
 
-  /** For VALIDATION_ERROR: the request field at fault. */
-  readonly field: string | undefined;
-
   get status(): number {
-    return ERROR_CODES[this.code].status;
+    return errorSpec(this.code).status;
   }
 }

@@ -1,8 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../../database/database-errors.js';
 import { AppError } from './app-error.js';
-import { type ErrorCode, ERROR_CODES } from './error-codes.js';
+import { type ErrorCode, errorSpec } from './error-codes.js';
 
 /** SPEC §8: the single shape of every error response. */
 export interface ErrorResponseBody {
@@ -13,21 +14,25 @@ export interface ErrorResponseBody {
   timestamp: string;
   path: string;
   requestId: string;
+  /** OAuth endpoints only (RFC 6749 §5.2), for standard client libraries. */
+  error?: string;
+  error_description?: string;
 }
 
 /** Errors raised by Nest or Fastify before Handoff's code runs, by HTTP status. */
-const FRAMEWORK_STATUS_CODES: Record<number, ErrorCode> = {
-  400: 'VALIDATION_ERROR',
-  401: 'UNAUTHORIZED',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
+const FRAMEWORK_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
+  400: { code: 'VALIDATION_ERROR', message: 'Malformed request body' },
+  404: { code: 'NOT_FOUND', message: 'No such route' },
+  405: { code: 'METHOD_NOT_ALLOWED', message: 'Method not allowed' },
+  413: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported content type' },
 };
 
 /**
  * Renders every error in the SPEC §8 shape. Anything that is not an AppError or a known
- * framework error becomes a generic 500: its details go to the log, never to the client.
+ * framework error becomes a generic 500 (or a 503 when the database cannot be reached): the
+ * details go to the log, never to the client. Framework messages are replaced by fixed wording,
+ * since they can echo request content.
  */
 @Catch()
 export class ErrorResponseFilter implements ExceptionFilter {
@@ -38,29 +43,37 @@ export class ErrorResponseFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const error = toAppError(exception);
-    const spec = ERROR_CODES[error.code];
+    const spec = errorSpec(error.code);
+    const path = request.url.split('?')[0] ?? '/';
     const body: ErrorResponseBody = {
       statusCode: spec.status,
       code: error.code,
       message: error.message,
       ...(error.field ? { field: error.field } : {}),
       timestamp: new Date().toISOString(),
-      path: request.url.split('?')[0] ?? '/',
+      path,
       requestId: String(request.id),
     };
+    if (path.startsWith('/oauth/')) {
+      body.error = spec.oauthError ?? 'invalid_request';
+      body.error_description = error.message;
+      void reply.header('cache-control', 'no-store');
+    }
     this.logger[spec.level](
-      { requestId: body.requestId, code: body.code, path: body.path, err: error.cause ?? undefined },
+      { requestId: body.requestId, code: body.code, path, ...(error.field ? { field: error.field } : {}), err: error.cause },
       error.message,
     );
-    void reply.status(spec.status).send(body);
+    void reply.headers(error.headers).status(spec.status).send(body);
   }
 }
 
 function toAppError(exception: unknown): AppError {
   if (exception instanceof AppError) return exception;
-  const status = statusOf(exception);
-  const code = status === undefined ? undefined : FRAMEWORK_STATUS_CODES[status];
-  if (code) return new AppError(code, frameworkMessage(code));
+  const framework = FRAMEWORK_ERRORS[statusOf(exception) ?? 0];
+  if (framework) return new AppError(framework.code, framework.message);
+  if (isDatabaseUnavailable(exception)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'Database is unavailable', { cause: exception });
+  }
   return new AppError('INTERNAL_ERROR', 'Internal server error', { cause: exception });
 }
 
@@ -68,22 +81,4 @@ function statusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
   const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
   return typeof statusCode === 'number' ? statusCode : undefined;
-}
-
-/** Fixed wording: framework messages can echo request content (paths, parser excerpts). */
-function frameworkMessage(code: ErrorCode): string {
-  switch (code) {
-    case 'NOT_FOUND':
-      return 'No such route';
-    case 'METHOD_NOT_ALLOWED':
-      return 'Method not allowed';
-    case 'PAYLOAD_TOO_LARGE':
-      return 'Request body is too large';
-    case 'UNSUPPORTED_MEDIA_TYPE':
-      return 'Unsupported content type';
-    case 'UNAUTHORIZED':
-      return 'Authentication required';
-    default:
-      return 'Invalid request';
-  }
 }

@@ -21,7 +21,10 @@ import { runStatements } from '../dialect.js';
  *   InnoDB's implicit index `fk_cross_app_sessions_account_id`, which InnoDB requires;
  * - the inline UNIQUE gets the name PostgreSQL gives it, `cross_app_sessions_token_hash_key`;
  * - foreign keys say ON UPDATE NO ACTION, PostgreSQL's default, which MySQL would otherwise
- *   report as RESTRICT (the same behaviour under another name).
+ *   report as RESTRICT (the same behaviour under another name);
+ * - the table is utf8mb4 with a case-insensitive collation, like every Handoff table there.
+ *   Handoff only ever looks up values it computed itself (lowercase hex hashes), so the
+ *   difference from PostgreSQL's byte comparison never changes an answer.
  */
 export class CreateCrossAppSessions1642700000000 implements MigrationInterface {
   name = 'CreateCrossAppSessions1642700000000';

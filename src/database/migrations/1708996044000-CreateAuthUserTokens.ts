@@ -3,9 +3,11 @@ import { runStatements } from '../dialect.js';
 
 /**
  * `auth_user_tokens`, ticket MET-14854 (2024-02-27 01:07:24; design document 003). On MariaDB /
- * MySQL this is the ticket's DDL as written. On PostgreSQL, the nearest equivalents:
+ * MySQL this is the ticket's DDL as written, plus the table options every Handoff table has
+ * (InnoDB, utf8mb4). On PostgreSQL, the nearest equivalents:
  * - `INT UNSIGNED` is `INTEGER` with a `CHECK (… >= 0)` (the id is a SERIAL, positive by
- *   construction); `users.id` is an INTEGER too, so every user id fits;
+ *   construction). That keeps user ids below 2^31 where MySQL allows 2^32; `users.id` is an
+ *   INTEGER too, so every Handoff user fits;
  * - `TINYINT(1) DEFAULT 0` is `BOOLEAN DEFAULT false`, nullable as in the ticket;
  * - `DATETIME` is `TIMESTAMP(0)` (MySQL's DATETIME keeps whole seconds);
  * - `ON UPDATE CURRENT_TIMESTAMP` is a BEFORE UPDATE trigger that, like MySQL, only touches
@@ -34,9 +36,8 @@ export class CreateAuthUserTokens1708996044000 implements MigrationInterface {
         `CREATE FUNCTION auth_user_tokens_touch_updated_at() RETURNS trigger
           LANGUAGE plpgsql AS $$
           BEGIN
-            IF ROW(NEW.user_id, NEW.disabled, NEW.access_token, NEW.created_at)
-               IS DISTINCT FROM ROW(OLD.user_id, OLD.disabled, OLD.access_token, OLD.created_at)
-               AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+            -- As MySQL: only when the row really changes and the UPDATE did not set updated_at.
+            IF NEW IS DISTINCT FROM OLD AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
               NEW.updated_at := CURRENT_TIMESTAMP;
             END IF;
             RETURN NEW;

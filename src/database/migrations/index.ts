@@ -6,6 +6,9 @@ import { CreateAuthUserTokens1708996044000 } from './1708996044000-CreateAuthUse
 import { CreateAuthSessions1736380800000 } from './1736380800000-CreateAuthSessions.js';
 import { AddAuthSessionExchangeToken1736467200000 } from './1736467200000-AddAuthSessionExchangeToken.js';
 import { CreateTargetApps1795600000000 } from './1795600000000-CreateTargetApps.js';
+import { AddUserIdentityAndStatus1795600001000 } from './1795600001000-AddUserIdentityAndStatus.js';
+import { AddAuthUserTokenJtiAndExpiry1795600002000 } from './1795600002000-AddAuthUserTokenJtiAndExpiry.js';
+import { CreateSigningKeys1795600003000 } from './1795600003000-CreateSigningKeys.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -17,4 +20,7 @@ export const migrations = [
   CreateAuthSessions1736380800000,
   AddAuthSessionExchangeToken1736467200000,
   CreateTargetApps1795600000000,
+  AddUserIdentityAndStatus1795600001000,
+  AddAuthUserTokenJtiAndExpiry1795600002000,
+  CreateSigningKeys1795600003000,
 ];

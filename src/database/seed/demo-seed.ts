@@ -20,7 +20,10 @@ export interface DemoSeedResult {
  * tokens (the tokens themselves are thrown away) and is idempotent: once the user has demo
  * sessions, running it again writes nothing.
  */
-export async function seedDemoData(dataSource: DataSource): Promise<DemoSeedResult> {
+export async function seedDemoData(
+  dataSource: DataSource,
+  newToken: () => string = randomToken,
+): Promise<DemoSeedResult> {
   return withDatabaseLock(dataSource, 'seed', async () => {
     const users = new UserRepository(dataSource);
     const sessions = new CrossAppSessionRepository(dataSource);
@@ -30,7 +33,7 @@ export async function seedDemoData(dataSource: DataSource): Promise<DemoSeedResu
     }
     for (const ttlSeconds of [15 * 60, -5 * 60]) {
       await sessions.insert({
-        tokenHash: sha256Hex(randomToken()),
+        tokenHash: sha256Hex(newToken()),
         userId: user.id,
         sourceApp: DEMO_SOURCE_APP,
         targetApp: 'hi-events',

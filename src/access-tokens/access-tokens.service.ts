@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error.js';
+import { sha256Hex } from '../common/crypto.js';
+import type { HandoffConfig } from '../config/config.js';
+import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { PublicUrl } from '../config/public-url.js';
+import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
+import type { AuthUserToken } from './auth-user-token.entity.js';
+import { AuthUserTokenRepository } from './auth-user-token.repository.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** Far above any token Handoff issues; longer input is refused before any parsing. */
+const MAX_TOKEN_LENGTH = 4096;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Allowed clock difference between the instances that issue and verify. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface IssuedAccessToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  expiresAt: string;
+  tokenId: number;
+}
+
+export interface VerifiedAccessToken {
+  userId: number;
+  tokenId: number;
+  jti: string;
+  issuedAt: number;
+  expiresAt: number;
+  audience: string[];
+}
+
+/** What the signature check established, before the registry is asked. */
+type VerifiedClaims = Omit<VerifiedAccessToken, 'tokenId'> & { readonly kid: string };
+
+export interface AccessTokenDto {
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string | null;
+  disabled: boolean;
+}
+
+/** Handoff's own JWTs: issue them, keep the registry, verify them, disable them. */
+@Injectable()
+export class AccessTokensService {
+  private readonly verified = new VerifiedTokenCache<VerifiedClaims>();
+
+  constructor(
+    private readonly registry: AuthUserTokenRepository,
+    private readonly signingKeys: SigningKeysService,
+    private readonly publicUrl: PublicUrl,
+    @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
+  ) {}
+
+  /**
+   * Signs a JWT for the user and records its SHA-256 and jti. The caller has checked that the
+   * user exists and is enabled.
+   */
+  async issue(userId: number, options: { ttlSeconds?: number; audience?: string } = {}): Promise<IssuedAccessToken> {
+    const ttl = options.ttlSeconds ?? this.config.tokens.defaultTtlSeconds;
+    if (ttl > this.config.tokens.maxTtlSeconds) {
+      throw new AppError('TOKEN_TTL_TOO_LONG', `ttl must not exceed ${this.config.tokens.maxTtlSeconds} seconds`, {
+        field: 'ttl',
+      });
+    }
+    const { kid, algorithm, privateKey } = await this.signingKeys.signingKey();
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const jti = randomUUID();
+    const accessToken = await new SignJWT({})
+      .setProtectedHeader({ alg: algorithm, kid, typ: 'JWT' })
+      .setIssuer(this.publicUrl.origin)
+      .setSubject(String(userId))
+      .setAudience(options.audience ?? this.config.tokens.audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttl)
+      .setJti(jti)
+      .sign(privateKey);
+    const expiresAt = new Date((issuedAt + ttl) * 1000);
+    const tokenId = await this.registry.insert({ userId, tokenHash: sha256Hex(accessToken), jti, expiresAt });
+    return { accessToken, tokenType: 'Bearer', expiresIn: ttl, expiresAt: expiresAt.toISOString(), tokenId };
+  }
+
+  /** True if the token claims to come from Handoff itself (not verified: routing only). */
+  isOwnToken(token: string): boolean {
+    try {
+      return decodeJwt(token).iss === this.publicUrl.origin;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Accepts a Handoff JWT only if its signature, issuer, audience (one of `audiences`) and
+   * lifetime are right AND its registry row — found by the token's hash and jti — exists and is
+   * enabled. Every refusal is the same TOKEN_INVALID. A registry that cannot be read throws the
+   * database error (answered 503): never "accepted because nothing said it was disabled".
+   */
+  async verify(token: string, audiences: readonly string[] = [this.config.tokens.audience]): Promise<VerifiedAccessToken> {
+    const claims = await this.verifyClaims(token, audiences);
+    return { ...claims, tokenId: await this.registeredTokenId(claims) };
+  }
+
+  /**
+   * The first half of `verify`: signature, issuer, audience and lifetime, without the registry.
+   * Never enough on its own to accept a token; split out so that a caller can read the registry
+   * and its own tables at the same time.
+   */
+  async verifyClaims(
+    token: string,
+    audiences: readonly string[] = [this.config.tokens.audience],
+  ): Promise<Omit<VerifiedAccessToken, 'tokenId'> & { tokenHash: string }> {
+    if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('ERR_TOO_LONG');
+    const tokenHash = sha256Hex(token);
+    const claims = (await this.cachedClaims(tokenHash, audiences)) ?? (await this.verifySignatureAndClaims(token, audiences));
+    this.verified.set(tokenHash, claims);
+    const { kid: _kid, ...verified } = claims;
+    return { ...verified, tokenHash };
+  }
+
+  /** The second half: the token's registry row, by hash and jti, must exist and be enabled. */
+  async registeredTokenId(claims: { tokenHash: string; jti: string; userId: number }): Promise<number> {
+    const row = await this.registry.findEnabledByHashAndJti(claims.tokenHash, claims.jti);
+    if (!row || row.userId !== claims.userId) throw invalidToken('ERR_NOT_IN_REGISTRY');
+    return row.id;
+  }
+
+  /** Claims verified earlier, if still good for these audiences and the key still published. */
+  private async cachedClaims(tokenHash: string, audiences: readonly string[]): Promise<VerifiedClaims | undefined> {
+    const claims = this.verified.get(tokenHash);
+    if (!claims || !claims.audience.some((value) => audiences.includes(value))) return undefined;
+    return (await this.signingKeys.verificationKey(claims.kid)) ? claims : undefined;
+  }
+
+  async list(userId: number): Promise<AccessTokenDto[]> {
+    return (await this.registry.listByUser(userId)).map(toDto);
+  }
+
+  /** Disables every token of the user; returns how many were enabled. */
+  revokeAll(userId: number, manager?: EntityManager): Promise<number> {
+    return this.registry.disableAllForUser(userId, manager);
+  }
+
+  async revokeById(userId: number, tokenId: number): Promise<boolean> {
+    const row = (await this.registry.listByUser(userId)).find((token) => token.id === tokenId);
+    return row ? this.registry.disableById(row.id) : false;
+  }
+
+  /**
+   * RFC 7009: disables the token if Handoff issued it for one of `audiences`; anything else
+   * (unknown, garbage, another audience) changes nothing and is not an error.
+   */
+  async revokeToken(token: string, audiences: readonly string[]): Promise<void> {
+    if (token.length > MAX_TOKEN_LENGTH) return;
+    const row = await this.registry.findByHash(sha256Hex(token));
+    if (!row) return;
+    // The hash matched a token Handoff issued, so its claims can be read without re-verifying.
+    const audience = [decodeJwt(token).aud ?? []].flat();
+    if (audience.some((value) => audiences.includes(value))) await this.registry.disableById(row.id);
+  }
+
+  private async verifySignatureAndClaims(token: string, audiences: readonly string[]): Promise<VerifiedClaims> {
+    if (!COMPACT_JWS.test(token)) throw invalidToken('ERR_NOT_A_JWS');
+    try {
+      const { kid } = decodeProtectedHeader(token);
+      const key = typeof kid === 'string' ? await this.signingKeys.verificationKey(kid) : undefined;
+      if (!key || typeof kid !== 'string') throw invalidToken('ERR_UNKNOWN_KID');
+      const { payload } = await jwtVerify(token, key.key, {
+        issuer: this.publicUrl.origin,
+        audience: [...audiences],
+        // Only the key's own algorithm: no `none`, no HMAC with the public key as secret.
+        algorithms: [key.algorithm],
+        requiredClaims: ['sub', 'jti', 'iat', 'exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+      const userId = Number(payload.sub);
+      if (!Number.isSafeInteger(userId) || userId <= 0 || String(userId) !== payload.sub) throw invalidToken('ERR_SUBJECT');
+      return {
+        kid,
+        userId,
+        jti: String(payload.jti),
+        issuedAt: payload.iat!,
+        expiresAt: payload.exp!,
+        audience: [payload.aud ?? []].flat(),
+      };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      // jose's own errors (signature, claims, format) and any malformed input: one answer. Only
+      // the error code is kept for the log: jose's errors carry the token's claims.
+      throw invalidToken((error as { code?: string }).code ?? 'ERR_MALFORMED');
+    }
+  }
+}
+
+export function invalidToken(reason?: string): AppError {
+  return new AppError('TOKEN_INVALID', 'Access token is invalid or expired', {
+    cause: reason,
+    headers: { 'www-authenticate': 'Bearer realm="handoff", error="invalid_token"' },
+  });
+}
+
+function toDto(row: AuthUserToken): AccessTokenDto {
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    disabled: row.disabled !== false,
+  };
+}

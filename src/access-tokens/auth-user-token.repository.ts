@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { dialectOf, placeholder } from '../database/dialect.js';
+import { AuthUserToken } from './auth-user-token.entity.js';
+
+export interface NewAccessTokenRecord {
+  readonly userId: number;
+  /** SHA-256 of the JWT. */
+  readonly tokenHash: string;
+  readonly jti: string;
+  readonly expiresAt: Date;
+}
+
+/** The access-token registry: one row per issued JWT, found by the JWT's hash and jti. */
+@Injectable()
+export class AuthUserTokenRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(record: NewAccessTokenRecord): Promise<number> {
+    const result = await this.dataSource.getRepository(AuthUserToken).insert({
+      userId: record.userId,
+      accessToken: record.tokenHash,
+      jti: record.jti,
+      expiresAt: record.expiresAt,
+      disabled: false,
+    });
+    return Number(result.identifiers[0]?.id);
+  }
+
+  /**
+   * The enabled registry row of a token, by hash and jti. On every authenticated request, hence
+   * plain SQL (no entity hydration). `disabled` must be false: NULL counts as disabled.
+   */
+  async findEnabledByHashAndJti(tokenHash: string, jti: string): Promise<{ id: number; userId: number } | null> {
+    const dialect = dialectOf(this.dataSource);
+    const rows: Array<{ id: number; user_id: number }> = await this.dataSource.query(
+      `SELECT id, user_id FROM auth_user_tokens
+       WHERE access_token = ${placeholder(dialect, 1)} AND jti = ${placeholder(dialect, 2)} AND disabled = ${placeholder(dialect, 3)}`,
+      [tokenHash, jti, false],
+    );
+    const [row] = rows;
+    return row ? { id: Number(row.id), userId: Number(row.user_id) } : null;
+  }
+
+  findByHash(tokenHash: string): Promise<AuthUserToken | null> {
+    return this.dataSource.getRepository(AuthUserToken).findOneBy({ accessToken: tokenHash });
+  }
+
+  listByUser(userId: number): Promise<AuthUserToken[]> {
+    return this.dataSource.getRepository(AuthUserToken).find({ where: { userId }, order: { id: 'DESC' } });
+  }
+
+  /** Disables every token of the user; returns how many were still enabled. */
+  async disableAllForUser(userId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(AuthUserToken)
+      .set({ disabled: true })
+      .where('user_id = :userId AND (disabled = :enabled OR disabled IS NULL)', { userId, enabled: false })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async disableById(id: number): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(AuthUserToken)
+      .set({ disabled: true })
+      .where('id = :id AND (disabled = :enabled OR disabled IS NULL)', { id, enabled: false })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+}

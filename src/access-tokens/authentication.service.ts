@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import type { HandoffConfig } from '../config/config.js';
+import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { PublicUrl } from '../config/public-url.js';
+import type { ActiveUser } from '../directory/directory.schemas.js';
+import { DirectoryService } from '../directory/directory.service.js';
+import { AccessTokensService, invalidToken } from './access-tokens.service.js';
+import { ExternalIssuersService } from './external-issuers.service.js';
+
+/** A caller identified by a user JWT. */
+export interface AuthenticatedUser extends ActiveUser {
+  /** Handoff's own token (with its registry id) or an external issuer's. */
+  readonly credential: { kind: 'handoff'; tokenId: number } | { kind: 'external'; issuer: string };
+}
+
+/** RFC 7662 answer. Anything not active is exactly `{ active: false }`. */
+export type IntrospectionDto =
+  | { active: false }
+  | {
+      active: true;
+      sub: string;
+      username: string;
+      exp: number;
+      iat: number;
+      jti: string;
+      iss: string;
+      aud: string[];
+      token_type: 'Bearer';
+    };
+
+const BEARER = /^Bearer +([^\s]+) *$/i;
+
+/** Who is calling: the user behind a Bearer JWT, Handoff's own or an external issuer's. */
+@Injectable()
+export class AuthenticationService {
+  constructor(
+    private readonly accessTokens: AccessTokensService,
+    private readonly externalIssuers: ExternalIssuersService,
+    private readonly directory: DirectoryService,
+    private readonly publicUrl: PublicUrl,
+    @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
+  ) {}
+
+  async authenticate(authorization: string | undefined): Promise<AuthenticatedUser> {
+    if (!authorization) {
+      throw new AppError('AUTH_REQUIRED', 'A Bearer access token is required', {
+        headers: { 'www-authenticate': 'Bearer realm="handoff"' },
+      });
+    }
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token) throw invalidToken('ERR_NOT_BEARER');
+
+    if (this.accessTokens.isOwnToken(token)) {
+      const claims = await this.accessTokens.verifyClaims(token);
+      // The registry and the user are independent reads: one round trip of waiting, not two.
+      const [tokenId, user] = await Promise.all([
+        this.accessTokens.registeredTokenId(claims),
+        this.directory.findActiveUser(claims.userId),
+      ]);
+      if (!user) throw invalidToken('ERR_USER_INACTIVE');
+      return { ...user, credential: { kind: 'handoff', tokenId } };
+    }
+    if (this.externalIssuers.handles(token)) {
+      const identity = await this.externalIssuers.verify(token);
+      const user = await this.directory.provisionExternalUser(identity);
+      if (!user) throw invalidToken('ERR_USER_INACTIVE');
+      return { ...user, credential: { kind: 'external', issuer: identity.issuer } };
+    }
+    throw invalidToken('ERR_UNKNOWN_ISSUER');
+  }
+
+  /**
+   * RFC 7662 for a target app: active only for a Handoff token meant for Handoff's API or for
+   * that app, enabled in the registry, whose user is still enabled.
+   */
+  async introspect(token: string, clientName: string): Promise<IntrospectionDto> {
+    let verified;
+    try {
+      verified = await this.accessTokens.verify(token, [this.config.tokens.audience, clientName]);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'TOKEN_INVALID') return { active: false };
+      throw error;
+    }
+    const user = await this.directory.findActiveUser(verified.userId);
+    if (!user) return { active: false };
+    return {
+      active: true,
+      sub: String(user.id),
+      username: user.email,
+      exp: verified.expiresAt,
+      iat: verified.issuedAt,
+      jti: verified.jti,
+      iss: this.publicUrl.origin,
+      aud: verified.audience,
+      token_type: 'Bearer',
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HandoffConfig } from '../config/config.js';
+import { Inject } from '@nestjs/common';
+import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { invalidClient, readClientCredentials } from '../target-apps/client-credentials.js';
+import { type AuthenticatedApp, TargetAppsService } from '../target-apps/target-apps.service.js';
+import { AccessTokensService } from './access-tokens.service.js';
+import { type OAuthTokenRequestDto, OAuthTokenRequestSchema } from './access-tokens.schemas.js';
+import { AuthenticationService, type IntrospectionDto } from './authentication.service.js';
+
+/**
+ * RFC 7009 revocation and RFC 7662 introspection for target apps, the OAuth clients
+ * (`client_id` = app name, secret = its shared secret; Basic or form-posted).
+ */
+@Controller('oauth')
+export class OAuthController {
+  constructor(
+    private readonly accessTokens: AccessTokensService,
+    private readonly authentication: AuthenticationService,
+    private readonly targetApps: TargetAppsService,
+    @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
+  ) {}
+
+  /** Always exactly 200 with an empty body once the client is authenticated, known token or not. */
+  @Post('revoke')
+  @HttpCode(200)
+  async revoke(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body({ schema: OAuthTokenRequestSchema }) body: OAuthTokenRequestDto,
+  ): Promise<string> {
+    const client = await this.authenticateClient(request, body);
+    await this.accessTokens.revokeToken(body.token, [this.config.tokens.audience, client.name]);
+    void reply.header('cache-control', 'no-store');
+    return '';
+  }
+
+  @Post('introspect')
+  @HttpCode(200)
+  async introspect(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body({ schema: OAuthTokenRequestSchema }) body: OAuthTokenRequestDto,
+  ): Promise<IntrospectionDto> {
+    const client = await this.authenticateClient(request, body);
+    void reply.header('cache-control', 'no-store');
+    return this.authentication.introspect(body.token, client.name);
+  }
+
+  private async authenticateClient(request: FastifyRequest, body: OAuthTokenRequestDto): Promise<AuthenticatedApp> {
+    const credentials = readClientCredentials(request, body);
+    const app = await this.targetApps.authenticate(credentials.clientId, credentials.clientSecret);
+    if (!app) throw invalidClient(credentials.method === 'client_secret_basic');
+    return app;
+  }
+}

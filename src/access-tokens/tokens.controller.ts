@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import type { ActiveUser } from '../directory/directory.schemas.js';
+import { type AccessTokenDto, AccessTokensService } from './access-tokens.service.js';
+import { TokenIdParamSchema } from './access-tokens.schemas.js';
+import type { AuthenticatedUser } from './authentication.service.js';
+import { CurrentUser, UserAuthGuard } from './user-auth.guard.js';
+
+/** The caller's own identity and access tokens. */
+@Controller('api')
+@UseGuards(UserAuthGuard)
+export class TokensController {
+  constructor(private readonly accessTokens: AccessTokensService) {}
+
+  @Get('me')
+  me(@CurrentUser() user: AuthenticatedUser): ActiveUser {
+    return { id: user.id, email: user.email, name: user.name };
+  }
+
+  /** The caller's tokens, newest first: ids and dates, never a token or its hash. */
+  @Get('tokens')
+  async list(@CurrentUser() user: AuthenticatedUser): Promise<{ tokens: AccessTokenDto[] }> {
+    return { tokens: await this.accessTokens.list(user.id) };
+  }
+
+  @Post('tokens/revoke-all')
+  @HttpCode(200)
+  async revokeAll(@CurrentUser() user: AuthenticatedUser): Promise<{ revoked: number }> {
+    return { revoked: await this.accessTokens.revokeAll(user.id) };
+  }
+
+  @Post('tokens/:id/revoke')
+  @HttpCode(200)
+  async revokeOne(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', { schema: TokenIdParamSchema }) id: number,
+  ): Promise<{ revoked: number }> {
+    if (!(await this.accessTokens.revokeById(user.id, id))) {
+      const owned = (await this.accessTokens.list(user.id)).some((token) => token.id === id);
+      if (!owned) throw new AppError('NOT_FOUND', 'No such token of yours');
+      return { revoked: 0 };
+    }
+    return { revoked: 1 };
+  }
+}

@@ -1,0 +1,56 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { AdminService } from '../../admin/admin.service.js';
+import { emailSchema } from '../../directory/directory.schemas.js';
+import { SigningKeysService } from '../../signing-keys/signing-keys.service.js';
+import { appNameSchema } from '../../target-apps/target-apps.schemas.js';
+import { out, parseOption, withServices } from '../cli-context.js';
+
+export function registerTokenCommands(program: Command): void {
+  program
+    .command('tokens')
+    .description('access tokens')
+    .command('issue')
+    .description('issue an access token (JWT) for a user; prints only the token')
+    .requiredOption('--user <email>')
+    .option('--ttl <seconds>', 'lifetime in seconds (default ACCESS_TOKEN_TTL)', parseSeconds)
+    .option('--audience <app>', "a target app's name, for a token meant for that app")
+    .action(async (options: { user: string; ttl?: number; audience?: string }) => {
+      const email = parseOption('--user', emailSchema, options.user);
+      const audience = options.audience === undefined ? undefined : parseOption('--audience', appNameSchema, options.audience);
+      const issued = await withServices(async (services, dataSource) => {
+        await services.get(SigningKeysService).ensureKey(dataSource);
+        return services.get(AdminService).issueToken({ email }, { ttlSeconds: options.ttl, audience });
+      });
+      out.data(issued.accessToken);
+      out.info(`issued token ${issued.tokenId} for ${email}, expires ${issued.expiresAt}`);
+    });
+
+  const keys = program.command('keys').description('JWT signing keys');
+  keys
+    .command('rotate')
+    .description('make a new current signing key; the previous one stays published until its tokens expire')
+    .action(async () => {
+      const result = await withServices(async (services, dataSource) => {
+        const signingKeys = services.get(SigningKeysService);
+        await signingKeys.ensureKey(dataSource);
+        return signingKeys.rotate();
+      });
+      out.data(result.kid);
+      out.info(`new current key ${result.kid}; retired ${result.retired.join(', ') || 'none'}`);
+    });
+  keys
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const list = await withServices((services) => services.get(SigningKeysService).list());
+      out.table(options.json, list, () =>
+        list.map((key) => [key.kid, key.algorithm, key.status, key.createdAt, key.publishUntil ?? ''].join('\t')),
+      );
+    });
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 60) throw new InvalidArgumentError('must be a whole number of seconds, at least 60');
+  return seconds;
+}

@@ -1,0 +1,20 @@
+import { StandardSchemaValidationPipe } from '@nestjs/common';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { AppError } from './errors/app-error.js';
+
+/**
+ * Validates every `@Body({ schema })`, `@Query({ schema })`… with its zod schema (Nest's Standard
+ * Schema pipe) and turns the first problem into `400 VALIDATION_ERROR` naming the field.
+ */
+export function validationPipe(): StandardSchemaValidationPipe {
+  return new StandardSchemaValidationPipe({ exceptionFactory: toValidationError });
+}
+
+export function toValidationError(issues: readonly StandardSchemaV1.Issue[]): AppError {
+  const [first] = issues;
+  const field = first?.path
+    ?.map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+    .join('.');
+  if (!field) return new AppError('VALIDATION_ERROR', 'Request must be a JSON object (or a form) with the documented fields');
+  return new AppError('VALIDATION_ERROR', `${field}: ${first?.message ?? 'invalid'}`, { field });
+}

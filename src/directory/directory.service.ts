@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error.js';
+import { isUniqueViolation } from '../database/database-errors.js';
+import { AccountRepository } from './account.repository.js';
+import type { Account } from './account.entity.js';
+import type {
+  AccountCreateDto,
+  AccountDto,
+  ActiveUser,
+  MembershipDto,
+  MembershipSetDto,
+  UserCreateDto,
+  UserDto,
+} from './directory.schemas.js';
+import { MembershipRepository } from './membership.repository.js';
+import type { User } from './user.entity.js';
+import { UserRepository } from './user.repository.js';
+
+export interface ExternalIdentity {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly email: string;
+  readonly name: string | null;
+}
+
+/** Users, accounts and memberships of the standalone service. */
+@Injectable()
+export class DirectoryService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly accounts: AccountRepository,
+    private readonly memberships: MembershipRepository,
+  ) {}
+
+  async createUser(input: UserCreateDto): Promise<UserDto> {
+    try {
+      return toUserDto(await this.users.insert({ email: input.email, name: input.name ?? null }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('USER_EXISTS', 'A user with this email exists', { field: 'email' });
+      throw error;
+    }
+  }
+
+  async listUsers(): Promise<UserDto[]> {
+    return (await this.users.list()).map(toUserDto);
+  }
+
+  async getUser(reference: { id: number } | { email: string }): Promise<UserDto> {
+    const user = 'id' in reference ? await this.users.findById(reference.id) : await this.users.findByEmail(reference.email);
+    if (!user) throw new AppError('USER_NOT_FOUND', 'No such user');
+    return toUserDto(user);
+  }
+
+  /** The user if it exists and is not disabled; what authentication builds on. */
+  async findActiveUser(id: number): Promise<ActiveUser | null> {
+    return this.users.findActiveById(id);
+  }
+
+  /**
+   * The user an external issuer's token speaks for, created on first sight. An email already
+   * held by another user is refused rather than linked: the external issuer's word is not proof
+   * that the earlier user is the same person.
+   */
+  async provisionExternalUser(identity: ExternalIdentity): Promise<ActiveUser | null> {
+    let user = await this.users.findByExternalIdentity(identity.issuer, identity.subject);
+    if (!user) {
+      try {
+        user = await this.users.insert({
+          email: identity.email,
+          name: identity.name,
+          externalIssuer: identity.issuer,
+          externalSubject: identity.subject,
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // A concurrent first request for the same identity won the insert; anything else is an email clash.
+        user = await this.users.findByExternalIdentity(identity.issuer, identity.subject);
+        if (!user) throw new AppError('IDENTITY_CONFLICT', 'This email belongs to another user');
+      }
+    }
+    return user.disabledAt === null ? toActiveUser(user) : null;
+  }
+
+  /**
+   * Marks the user disabled; the caller disables its tokens in the same transaction. Every
+   * statement goes through `manager`: on the single-connection embedded database, a query
+   * outside the transaction would wait for the connection the transaction holds.
+   */
+  async disableUser(id: number, manager?: EntityManager): Promise<void> {
+    if (!(await this.users.findById(id, manager))) throw new AppError('USER_NOT_FOUND', 'No such user');
+    await this.users.disable(id, manager);
+  }
+
+  /** Deletes the user (its sessions and memberships go with it, by foreign key). */
+  async deleteUser(id: number, manager?: EntityManager): Promise<void> {
+    if (!(await this.users.deleteById(id, manager))) throw new AppError('USER_NOT_FOUND', 'No such user');
+  }
+
+  async createAccount(input: AccountCreateDto): Promise<AccountDto> {
+    try {
+      return toAccountDto(await this.accounts.insert(input.name, input.slug));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError('ACCOUNT_EXISTS', 'An account with this slug exists', { field: 'slug' });
+      }
+      throw error;
+    }
+  }
+
+  async listAccounts(): Promise<AccountDto[]> {
+    return (await this.accounts.list()).map(toAccountDto);
+  }
+
+  async getAccount(slug: string): Promise<AccountDto> {
+    const account = await this.accounts.findBySlug(slug);
+    if (!account) throw new AppError('ACCOUNT_NOT_FOUND', 'No such account');
+    return toAccountDto(account);
+  }
+
+  /** Gives the user a role in the account (replacing any role it had there). */
+  async setMembership(accountSlug: string, input: MembershipSetDto): Promise<MembershipDto> {
+    const account = await this.getAccount(accountSlug);
+    const user = await this.getUser({ email: input.email });
+    await this.memberships.upsert(account.id, user.id, input.role);
+    return { accountId: account.id, accountSlug: account.slug, userId: user.id, email: user.email, role: input.role };
+  }
+
+  async removeMembership(accountSlug: string, email: string): Promise<void> {
+    const account = await this.getAccount(accountSlug);
+    const user = await this.getUser({ email });
+    if (!(await this.memberships.remove(account.id, user.id))) {
+      throw new AppError('USER_NOT_FOUND', 'The user is not a member of this account');
+    }
+  }
+
+  async listMemberships(filter: { accountSlug?: string; userId?: number } = {}): Promise<MembershipDto[]> {
+    const accountId = filter.accountSlug ? (await this.getAccount(filter.accountSlug)).id : undefined;
+    const rows = await this.memberships.list({ accountId, userId: filter.userId });
+    return rows.map((row) => ({
+      accountId: Number(row.accountId),
+      accountSlug: row.accountSlug,
+      userId: Number(row.userId),
+      email: row.email,
+      role: row.role,
+    }));
+  }
+}
+
+function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    createdAt: user.createdAt.toISOString(),
+    disabledAt: user.disabledAt?.toISOString() ?? null,
+    externalIssuer: user.externalIssuer,
+  };
+}
+
+function toActiveUser(user: User): ActiveUser {
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+function toAccountDto(account: Account): AccountDto {
+  return { id: account.id, name: account.name, slug: account.slug, createdAt: account.createdAt.toISOString() };
+}

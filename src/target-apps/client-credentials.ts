@@ -1,0 +1,51 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors/app-error.js';
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly method: 'client_secret_basic' | 'client_secret_post';
+}
+
+/**
+ * Reads OAuth client credentials (RFC 6749 §2.3.1): HTTP Basic, whose two halves are form-encoded
+ * before base64, or `client_id` / `client_secret` in the form body. Using both at once, or
+ * neither, is refused.
+ */
+export function readClientCredentials(
+  request: FastifyRequest,
+  body: { client_id?: string; client_secret?: string },
+): ClientCredentials {
+  const basic = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(request.headers.authorization ?? '')?.[1];
+  const posted = body.client_id !== undefined || body.client_secret !== undefined;
+  if (basic && posted) throw invalidClient(true, 'Use one client authentication method, not two');
+  if (basic) {
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw invalidClient(true);
+    try {
+      return {
+        clientId: formDecode(decoded.slice(0, colon)),
+        clientSecret: formDecode(decoded.slice(colon + 1)),
+        method: 'client_secret_basic',
+      };
+    } catch {
+      throw invalidClient(true);
+    }
+  }
+  if (body.client_id && body.client_secret) {
+    return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
+  }
+  throw invalidClient(Boolean(request.headers.authorization));
+}
+
+export function invalidClient(viaHeader: boolean, message = 'Client authentication failed'): AppError {
+  return new AppError('INVALID_CLIENT', message, {
+    // RFC 6749 §5.2: a client that tried the Authorization header gets the Basic challenge.
+    headers: viaHeader ? { 'www-authenticate': 'Basic realm="handoff"' } : {},
+  });
+}
+
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, ' '));
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { dialectOf, nowSql } from '../database/dialect.js';
+import { TargetAppSecret } from './target-app-secret.entity.js';
+import { TargetApp } from './target-app.entity.js';
+
+@Injectable()
+export class TargetAppRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findByName(name: string): Promise<TargetApp | null> {
+    return this.dataSource.getRepository(TargetApp).findOneBy({ name });
+  }
+
+  list(): Promise<TargetApp[]> {
+    return this.dataSource.getRepository(TargetApp).find({ order: { name: 'ASC' } });
+  }
+
+  /** Hashes of the app's unretired secrets, oldest first. */
+  async activeSecrets(appId: number): Promise<TargetAppSecret[]> {
+    return this.dataSource
+      .getRepository(TargetAppSecret)
+      .find({ where: { targetAppId: appId, retiredAt: IsNull() }, order: { id: 'ASC' } });
+  }
+
+  /** Creates the app with its first secret, both or neither. A taken name is a unique violation. */
+  async insertWithSecret(name: string, allowedOrigins: string[], secretHash: string): Promise<TargetApp> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(TargetApp).insert({ name, allowedOrigins });
+      const app = await manager.getRepository(TargetApp).findOneByOrFail({ name });
+      await manager.getRepository(TargetAppSecret).insert({ targetAppId: app.id, secretHash });
+      return app;
+    });
+  }
+
+  /**
+   * Adds a secret unless the app already has `limit` active ones. The app row is locked so that
+   * two concurrent rotations cannot both pass the count.
+   */
+  async addSecret(appId: number, secretHash: string, limit: number): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(TargetApp).createQueryBuilder('app').setLock('pessimistic_write').where('app.id = :appId', { appId }).getOne();
+      const active = await manager.getRepository(TargetAppSecret).countBy({ targetAppId: appId, retiredAt: IsNull() });
+      if (active >= limit) return false;
+      await manager.getRepository(TargetAppSecret).insert({ targetAppId: appId, secretHash });
+      return true;
+    });
+  }
+
+  /** Retires the oldest active secret if more than one is active; false otherwise. */
+  async retireOldestSecret(appId: number): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(TargetApp).createQueryBuilder('app').setLock('pessimistic_write').where('app.id = :appId', { appId }).getOne();
+      const active = await manager
+        .getRepository(TargetAppSecret)
+        .find({ where: { targetAppId: appId, retiredAt: IsNull() }, order: { id: 'ASC' } });
+      if (active.length < 2) return false;
+      await manager
+        .createQueryBuilder()
+        .update(TargetAppSecret)
+        .set({ retiredAt: () => nowSql(dialectOf(this.dataSource)) })
+        .where('id = :id', { id: active[0]!.id })
+        .execute();
+      return true;
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Same length as `cross_app_sessions.target_app`, which stores it. */
+export const appNameSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1 to 50');
+
+/** An origin a callback may point to: scheme, host and port only. */
+export const originSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .refine((value) => {
+    const url = new URL(value);
+    return (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username;
+  }, 'must be an origin, like https://app.example.com')
+  .transform((value) => new URL(value).origin);
+
+export const TargetAppCreateSchema = z.strictObject({
+  name: appNameSchema,
+  origins: z.array(originSchema).max(20).default([]),
+});
+export type TargetAppCreateDto = z.infer<typeof TargetAppCreateSchema>;
+
+export interface TargetAppDto {
+  id: number;
+  name: string;
+  allowedOrigins: string[];
+  createdAt: string;
+  activeSecrets: number;
+}
+
+export interface TargetAppWithSecretDto {
+  app: TargetAppDto;
+  /** Shown once; only its SHA-256 is kept. */
+  secret: string;
+}

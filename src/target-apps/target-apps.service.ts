@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error.js';
+import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto.js';
+import { isUniqueViolation } from '../database/database-errors.js';
+import type { TargetApp } from './target-app.entity.js';
+import { TargetAppRepository } from './target-app.repository.js';
+import type { TargetAppCreateDto, TargetAppDto, TargetAppWithSecretDto } from './target-apps.schemas.js';
+
+/** Two active secrets at most: the one in use and its successor during a rotation. */
+const MAX_ACTIVE_SECRETS = 2;
+/** Compared against when the app does not exist, so that the answer takes the same time. */
+const ABSENT_SECRET_HASH = sha256Hex('handoff: no such app');
+
+export interface AuthenticatedApp {
+  readonly id: number;
+  readonly name: string;
+  readonly allowedOrigins: readonly string[];
+}
+
+/** Target apps (OAuth clients) and their shared secrets. */
+@Injectable()
+export class TargetAppsService {
+  constructor(private readonly repository: TargetAppRepository) {}
+
+  async register(input: TargetAppCreateDto): Promise<TargetAppWithSecretDto> {
+    const secret = randomToken();
+    try {
+      const app = await this.repository.insertWithSecret(input.name, input.origins, sha256Hex(secret));
+      return { app: toDto(app, 1), secret };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('APP_EXISTS', 'A target app with this name exists', { field: 'name' });
+      throw error;
+    }
+  }
+
+  async list(): Promise<TargetAppDto[]> {
+    const apps = await this.repository.list();
+    return Promise.all(apps.map(async (app) => toDto(app, (await this.repository.activeSecrets(app.id)).length)));
+  }
+
+  /** Adds a second active secret; both work until the older one is retired. */
+  async rotateSecret(name: string): Promise<TargetAppWithSecretDto> {
+    const app = await this.getApp(name);
+    const secret = randomToken();
+    if (!(await this.repository.addSecret(app.id, sha256Hex(secret), MAX_ACTIVE_SECRETS))) {
+      throw new AppError('SECRET_ROTATION_CONFLICT', 'The app already has two active secrets: retire the older one first');
+    }
+    return { app: toDto(app, MAX_ACTIVE_SECRETS), secret };
+  }
+
+  /** Retires the older of two active secrets. */
+  async retireSecret(name: string): Promise<TargetAppDto> {
+    const app = await this.getApp(name);
+    if (!(await this.repository.retireOldestSecret(app.id))) {
+      throw new AppError('SECRET_ROTATION_CONFLICT', 'The app has a single active secret: rotate first');
+    }
+    return toDto(app, 1);
+  }
+
+  /**
+   * The app if `secret` is one of its active secrets. Every active secret is compared (in
+   * constant time), and an unknown app costs the same comparison, so timing tells nothing.
+   */
+  async authenticate(name: string, secret: string): Promise<AuthenticatedApp | null> {
+    const app = await this.repository.findByName(name);
+    const hashes = app ? (await this.repository.activeSecrets(app.id)).map((row) => row.secretHash) : [];
+    const presented = sha256Hex(secret);
+    let matched = false;
+    for (const hash of hashes.length > 0 ? hashes : [ABSENT_SECRET_HASH]) {
+      matched = constantTimeEqual(presented, hash) || matched;
+    }
+    return app && matched ? { id: app.id, name: app.name, allowedOrigins: app.allowedOrigins } : null;
+  }
+
+  private async getApp(name: string): Promise<TargetApp> {
+    const app = await this.repository.findByName(name);
+    if (!app) throw new AppError('APP_NOT_FOUND', 'No such target app');
+    return app;
+  }
+}
+
+function toDto(app: TargetApp, activeSecrets: number): TargetAppDto {
+  return {
+    id: app.id,
+    name: app.name,
+    allowedOrigins: app.allowedOrigins,
+    createdAt: app.createdAt.toISOString(),
+    activeSecrets,
+  };
+}

@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import {
+  base64url,
+  type CryptoKey,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import { sha256Hex } from '../../src/common/crypto.js';
+import { SigningKeysService } from '../../src/signing-keys/signing-keys.service.js';
+import { describeEachDatabase } from '../support/test-databases.js';
+import { freePort, TestServer } from '../support/test-server.js';
+
+const SECONDS = () => Math.floor(Date.now() / 1000);
+
+describeEachDatabase('access tokens: issue, publish, verify, refuse', (database) => {
+  let server: TestServer;
+  const issued: string[] = [];
+  // Fixed, so that the issuer stays the same when the server restarts.
+  let port: string;
+
+  before(async () => {
+    port = String(await freePort());
+    server = await TestServer.start(database(), { PORT: port });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  /** Signs arbitrary claims with Handoff's current private key, as only Handoff can. */
+  async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+    const { kid, algorithm, privateKey } = await server.server.app.get(SigningKeysService).signingKey();
+    const now = SECONDS();
+    return new SignJWT({ iss: server.url, aud: 'handoff', iat: now, exp: now + 600, jti: randomUUID(), ...claims })
+      .setProtectedHeader({ alg: algorithm, kid, ...header })
+      .sign(privateKey);
+  }
+
+  test('an issued JWT verifies with a standard JOSE library against the published JWKS', async () => {
+    const { userId, token } = await server.userWithToken('ada@example.com');
+    issued.push(token);
+    const header = decodeProtectedHeader(token);
+    assert.equal(header.alg, 'ES256');
+    assert.equal(typeof header.kid, 'string');
+
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(token, jwks, { issuer: server.url, audience: 'handoff' });
+    assert.equal(payload.sub, String(userId));
+    for (const claim of ['iss', 'sub', 'aud', 'iat', 'exp', 'jti']) assert.ok(payload[claim] !== undefined, claim);
+    assert.equal(payload.exp! - payload.iat!, 3600);
+
+    const rows = await server.dataSource.query('SELECT user_id, access_token, jti, disabled FROM auth_user_tokens');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].access_token, sha256Hex(token), 'the registry keeps the SHA-256, not the JWT');
+    assert.equal(rows[0].jti, payload.jti);
+    assert.equal(Boolean(rows[0].disabled), false);
+
+    const me = await server.request('GET', '/api/me', { token });
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body, { id: userId, email: 'ada@example.com', name: 'ada' });
+  });
+
+  test('GET /api/tokens lists the caller\'s tokens without the token or its hash', async () => {
+    const token = issued[0]!;
+    const listed = await server.request<{ tokens: Array<Record<string, unknown>> }>('GET', '/api/tokens', { token });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.tokens.length, 1);
+    assert.deepEqual(Object.keys(listed.body.tokens[0]!).sort(), ['createdAt', 'disabled', 'expiresAt', 'id', 'updatedAt']);
+    assert.ok(!listed.text.includes(token) && !listed.text.includes(sha256Hex(token)));
+  });
+
+  test('key rotation: old and new tokens both verify; a retired key stops verifying once it leaves the JWKS', async () => {
+    const oldToken = issued[0]!;
+    const oldKid = decodeProtectedHeader(oldToken).kid;
+    const rotated = await server.admin<{ kid: string; retired: string[] }>('POST', '/keys/rotate');
+    assert.equal(rotated.status, 200);
+    assert.deepEqual(rotated.body.retired, [oldKid]);
+
+    const { token: newToken } = await server.userWithToken('ada@example.com');
+    assert.equal(decodeProtectedHeader(newToken).kid, rotated.body.kid);
+    const jwksBody = await server.request<{ keys: JWK[] }>('GET', '/.well-known/jwks.json');
+    assert.deepEqual(jwksBody.body.keys.map((key) => key.kid).sort(), [oldKid, rotated.body.kid].sort());
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    for (const token of [oldToken, newToken]) {
+      await jwtVerify(token, jwks, { issuer: server.url, audience: 'handoff' });
+      assert.equal((await server.request('GET', '/api/me', { token })).status, 200);
+    }
+
+    // Time passes beyond the longest token lifetime: the retired key is no longer published. (The
+    // server is restarted because instances cache the key set for 30 s; real time would too.)
+    const interval = server.dataSource.options.type === 'postgres' ? "INTERVAL '1 second'" : 'INTERVAL 1 SECOND';
+    await server.dataSource.query(
+      `UPDATE signing_keys SET publish_until = CURRENT_TIMESTAMP - ${interval} WHERE retired_at IS NOT NULL`,
+    );
+    await server.close();
+    server = await TestServer.start(database(), { PORT: port });
+    const after = await server.request<{ keys: JWK[] }>('GET', '/.well-known/jwks.json');
+    assert.deepEqual(after.body.keys.map((key) => key.kid), [rotated.body.kid]);
+    const freshJwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    await assert.rejects(jwtVerify(oldToken, freshJwks, { issuer: server.url, audience: 'handoff' }));
+    const refused = await server.request('GET', '/api/me', { token: oldToken });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.code, 'TOKEN_INVALID');
+    assert.equal((await server.request('GET', '/api/me', { token: newToken })).status, 200);
+    issued.push(newToken);
+  });
+
+  test('refuses every bad credential with 401 and the same answer', async () => {
+    const good = issued[1]!;
+    const [header, payload] = good.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const kid = decodeProtectedHeader(good).kid;
+    const publicJwk = (await server.request<{ keys: JWK[] }>('GET', '/.well-known/jwks.json')).body.keys.find(
+      (key) => key.kid === kid,
+    )!;
+    const publicPem = await exportSPKI((await importJWK(publicJwk, 'ES256')) as CryptoKey);
+    const now = SECONDS();
+    const stranger = await generateKeyPair('ES256');
+
+    const cases: Record<string, string> = {
+      'alg none': `${base64url.encode(JSON.stringify({ alg: 'none', kid, typ: 'JWT' }))}.${payload}.`,
+      'HS256 signed with the public key as secret': await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid })
+        .sign(new TextEncoder().encode(publicPem)),
+      'unknown kid': await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'not-a-key' }).sign(stranger.privateKey),
+      'a stranger key under a known kid': await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(stranger.privateKey),
+      'wrong iss': await forge({ ...claims, iss: 'https://evil.example' }),
+      'wrong aud': await forge({ ...claims, aud: 'someone-else' }),
+      expired: await forge({ ...claims, iat: now - 7200, exp: now - 3600 }),
+      'nbf in the future': await forge({ ...claims, nbf: now + 3600 }),
+      'tampered payload': `${header}.${base64url.encode(JSON.stringify({ ...claims, sub: '999' }))}.${good.split('.')[2]}`,
+      'validly signed but never issued (no registry row)': await forge({ sub: claims.sub }),
+      'registry row of another token (same jti, other hash)': await forge({ sub: claims.sub, jti: claims.jti }),
+      garbage: 'not-a-jwt',
+      'a 10 kB token': 'a'.repeat(10 * 1024),
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const result = await server.request('GET', '/api/me', { token });
+      assert.equal(result.status, 401, name);
+      assert.equal(result.body.code, 'TOKEN_INVALID', name);
+      assert.equal(result.body.message, 'Access token is invalid or expired', name);
+      assert.match(result.headers.get('www-authenticate') ?? '', /^Bearer /, name);
+    }
+    for (const [name, authorization] of Object.entries({
+      empty: 'Bearer ',
+      'wrong scheme': `Basic ${good}`,
+      'a 10 kB header': `Bearer ${'x'.repeat(10 * 1024)}`,
+    })) {
+      const result = await server.request('GET', '/api/me', { headers: { authorization } });
+      assert.equal(result.status, 401, name);
+      assert.equal(result.body.code, 'TOKEN_INVALID', name);
+    }
+    const missing = await server.request('GET', '/api/me');
+    assert.equal(missing.status, 401);
+    assert.equal(missing.body.code, 'AUTH_REQUIRED');
+    assert.equal((await server.request('GET', '/api/me', { token: good })).status, 200, 'the good token still works');
+  });
+
+  test('revoke-all disables every token of the caller and no other user\'s', async () => {
+    const mine = await Promise.all([1, 2, 3].map(() => server.userWithToken('grace@example.com')));
+    const other = await server.userWithToken('linus@example.com');
+    const result = await server.request('POST', '/api/tokens/revoke-all', { token: mine[0]!.token });
+    assert.equal(result.status, 200);
+    assert.deepEqual(result.body, { revoked: 3 });
+    for (const { token } of mine) {
+      const refused = await server.request('GET', '/api/me', { token });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.code, 'TOKEN_INVALID');
+    }
+    assert.equal((await server.request('GET', '/api/me', { token: other.token })).status, 200);
+    const rows = await server.dataSource.query(
+      server.dataSource.options.type === 'postgres'
+        ? 'SELECT disabled FROM auth_user_tokens WHERE user_id = $1'
+        : 'SELECT disabled FROM auth_user_tokens WHERE user_id = ?',
+      [mine[0]!.userId],
+    );
+    assert.deepEqual(rows.map((row: { disabled: unknown }) => Boolean(row.disabled)), [true, true, true]);
+  });
+
+  test('disabling or deleting a user disables its tokens, and they are refused', async () => {
+    const disabled = await server.userWithToken('disable-me@example.com');
+    const deleted = await server.userWithToken('delete-me@example.com');
+    const disable = await server.admin('POST', `/users/${disabled.userId}/disable`);
+    assert.deepEqual([disable.status, disable.body], [200, { tokensDisabled: 1 }]);
+    const remove = await server.admin('DELETE', `/users/${deleted.userId}`);
+    assert.deepEqual([remove.status, remove.body], [200, { tokensDisabled: 1 }]);
+    for (const { token } of [disabled, deleted]) {
+      const refused = await server.request('GET', '/api/me', { token });
+      assert.deepEqual([refused.status, refused.body.code], [401, 'TOKEN_INVALID']);
+    }
+    const again = await server.admin('POST', '/tokens', { email: 'disable-me@example.com' });
+    assert.equal(again.status, 404, 'a disabled user gets no new token');
+  });
+
+  test('no token, hash or secret appears in any log line', async () => {
+    const secrets = [
+      ...issued,
+      ...issued.map(sha256Hex),
+      database().env.HANDOFF_KEY_ENCRYPTION_SECRET!,
+      (await import('../support/test-server.js')).ADMIN_TOKEN,
+    ];
+    const logs = server.logs.join('\n');
+    assert.ok(server.logs.length > 20, 'requests were logged');
+    for (const secret of secrets) assert.ok(!logs.includes(secret), 'a secret leaked into the logs');
+    assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\./.test(logs), 'no JWT-looking string in the logs');
+  });
+});

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { describeEachDatabase } from '../support/test-databases.js';
+import { TestServer } from '../support/test-server.js';
+
+const HS_ISSUER = 'tuvens';
+const HS_SECRET = 'tuvens-shares-this-secret-with-handoff-0123456789';
+const JWKS_ISSUER = 'https://idp.example.test';
+const DOWN_ISSUER = 'https://down.example.test';
+
+describeEachDatabase('external issuers: users arrive with their own JWTs', (database) => {
+  let server: TestServer;
+  let jwksServer: Server;
+  let jwksUrl: string;
+  let idpKey: CryptoKey;
+
+  before(async () => {
+    const pair = await generateKeyPair('RS256');
+    idpKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
+    // The identity provider's JWKS, on loopback.
+    jwksServer = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/jwks`;
+    server = await TestServer.start(database(), {
+      HANDOFF_EXTERNAL_ISSUERS: JSON.stringify([
+        { issuer: HS_ISSUER, audience: 'handoff', secret: HS_SECRET },
+        { issuer: JWKS_ISSUER, audience: 'handoff', jwks_uri: jwksUrl },
+        // Nothing listens there: its keys can never be fetched.
+        { issuer: DOWN_ISSUER, audience: 'handoff', jwks_uri: 'http://127.0.0.1:1/jwks' },
+      ]),
+    });
+  });
+  after(async () => {
+    await server?.close();
+    jwksServer?.close();
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const hs256 = (claims: Record<string, unknown>, secret = HS_SECRET) =>
+    new SignJWT({ iss: HS_ISSUER, aud: 'handoff', exp: now() + 300, ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+  const rs256 = (claims: Record<string, unknown>) =>
+    new SignJWT({ iss: JWKS_ISSUER, aud: 'handoff', exp: now() + 300, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+      .sign(idpKey);
+
+  test('an HS256 issuer\'s user is created on first sight from sub, email and name, then recognised', async () => {
+    const token = await hs256({ sub: 'tuvens-42', email: 'Mia@Example.com', name: 'Mia' });
+    const first = await server.request('GET', '/api/me', { token });
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual({ email: first.body.email, name: first.body.name }, { email: 'mia@example.com', name: 'Mia' });
+    const again = await server.request('GET', '/api/me', { token: await hs256({ sub: 'tuvens-42', email: 'mia@example.com' }) });
+    assert.equal(again.body.id, first.body.id, 'the same user, found by issuer and subject');
+    const rows = await server.dataSource.query("SELECT external_issuer, external_subject FROM users WHERE email = 'mia@example.com'");
+    assert.deepEqual(rows, [{ external_issuer: HS_ISSUER, external_subject: 'tuvens-42' }]);
+  });
+
+  test('a JWKS issuer\'s user is accepted with the keys fetched from its JWKS URL', async () => {
+    const result = await server.request('GET', '/api/me', { token: await rs256({ sub: 'idp|7', email: 'noor@example.com' }) });
+    assert.equal(result.status, 200, result.text);
+    assert.equal(result.body.email, 'noor@example.com');
+  });
+
+  test('refuses external tokens that are wrong in any way', async () => {
+    const stranger = await generateKeyPair('RS256');
+    const cases: Record<string, string> = {
+      'wrong secret': await hs256({ sub: 's', email: 's@example.com' }, 'x'.repeat(48)),
+      'wrong audience': await hs256({ sub: 's', email: 's@example.com', aud: 'other' }),
+      expired: await hs256({ sub: 's', email: 's@example.com', exp: now() - 600 }),
+      'no email': await hs256({ sub: 's' }),
+      'unknown issuer': await hs256({ sub: 's', email: 's@example.com', iss: 'https://unknown.example' }),
+      'HS256 under the JWKS issuer': await hs256({ sub: 's', email: 's@example.com', iss: JWKS_ISSUER }),
+      'a key not in the JWKS': await new SignJWT({ iss: JWKS_ISSUER, aud: 'handoff', sub: 's', email: 's@example.com', exp: now() + 60 })
+        .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+        .sign(stranger.privateKey),
+      'alg none': `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(
+        JSON.stringify({ iss: HS_ISSUER, aud: 'handoff', sub: 's', email: 's@example.com', exp: now() + 60 }),
+      ).toString('base64url')}.`,
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      const result = await server.request('GET', '/api/me', { token });
+      assert.equal(result.status, 401, name);
+      assert.equal(result.body.code, 'TOKEN_INVALID', name);
+    }
+    const users = await server.admin<{ users: Array<{ email: string }> }>('GET', '/users');
+    assert.ok(!users.body.users.some((user) => user.email === 's@example.com'), 'no user was created by a refused token');
+  });
+
+  test('an email that belongs to another user is not taken over', async () => {
+    await server.admin('POST', '/users', { email: 'owner@example.com' });
+    const result = await server.request('GET', '/api/me', { token: await hs256({ sub: 'impostor', email: 'owner@example.com' }) });
+    assert.equal(result.status, 401);
+    assert.equal(result.body.code, 'IDENTITY_CONFLICT');
+  });
+
+  test('a disabled external user is refused', async () => {
+    const token = await hs256({ sub: 'to-disable', email: 'gone@example.com' });
+    const me = await server.request('GET', '/api/me', { token });
+    await server.admin('POST', `/users/${String(me.body.id)}/disable`);
+    const refused = await server.request('GET', '/api/me', { token });
+    assert.deepEqual([refused.status, refused.body.code], [401, 'TOKEN_INVALID']);
+  });
+
+  test('an issuer whose JWKS cannot be fetched gets 503, not a 401 or a 200', async () => {
+    const token = await new SignJWT({ iss: DOWN_ISSUER, aud: 'handoff', sub: 'd', email: 'd@example.com', exp: now() + 60 })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k' })
+      .sign(idpKey);
+    const result = await server.request('GET', '/api/me', { token });
+    assert.equal(result.status, 503);
+    assert.equal(result.body.code, 'ISSUER_UNAVAILABLE');
+  });
+});
