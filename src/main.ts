@@ -82,6 +82,12 @@ function announceDevSecrets(server: RunningServer): void {
   } else if (file && server.config.database.kind === 'pglite') {
     process.stderr.write(`handoff: the embedded database's admin token is kept in ${file}\n`);
   }
+  if (names.includes('keyEncryptionSecret')) {
+    process.stderr.write(
+      `handoff: generated the secret that encrypts the signing keys (kept in ${file}); ` +
+        'set HANDOFF_KEY_ENCRYPTION_SECRET to provide your own\n',
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -146,9 +146,9 @@ export class AccessTokensService {
     return this.registry.disableAllForUser(userId, manager);
   }
 
-  async revokeById(userId: number, tokenId: number): Promise<boolean> {
-    const row = (await this.registry.listByUser(userId)).find((token) => token.id === tokenId);
-    return row ? this.registry.disableById(row.id) : false;
+  /** Disables one of the user's own tokens (again, if it already was). */
+  async revokeOwn(userId: number, tokenId: number): Promise<void> {
+    if (!(await this.registry.disableOwned(tokenId, userId))) throw new AppError('NOT_FOUND', 'No such token of yours');
   }
 
   /**

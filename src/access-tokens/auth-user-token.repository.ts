@@ -61,6 +61,17 @@ export class AuthUserTokenRepository {
     return result.affected ?? 0;
   }
 
+  /** Disables the token if it is the user's; returns whether it is the user's at all. */
+  async disableOwned(id: number, userId: number): Promise<boolean> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(AuthUserToken)
+      .set({ disabled: true })
+      .where('id = :id AND user_id = :userId', { id, userId })
+      .execute();
+    return (await this.dataSource.getRepository(AuthUserToken).countBy({ id, userId })) > 0;
+  }
+
   async disableById(id: number): Promise<boolean> {
     const result = await this.dataSource
       .createQueryBuilder()

@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import { type AccessTokenDto, AccessTokensService } from './access-tokens.service.js';
 import { TokenIdParamSchema } from './access-tokens.schemas.js';
@@ -34,12 +33,8 @@ export class TokensController {
   async revokeOne(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', { schema: TokenIdParamSchema }) id: number,
-  ): Promise<{ revoked: number }> {
-    if (!(await this.accessTokens.revokeById(user.id, id))) {
-      const owned = (await this.accessTokens.list(user.id)).some((token) => token.id === id);
-      if (!owned) throw new AppError('NOT_FOUND', 'No such token of yours');
-      return { revoked: 0 };
-    }
-    return { revoked: 1 };
+  ): Promise<{ revoked: true }> {
+    await this.accessTokens.revokeOwn(user.id, id);
+    return { revoked: true };
   }
 }

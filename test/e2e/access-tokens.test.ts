@@ -65,6 +65,10 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     const me = await server.request('GET', '/api/me', { token });
     assert.equal(me.status, 200);
     assert.deepEqual(me.body, { id: userId, email: 'ada@example.com', name: 'ada' });
+
+    const [key] = await server.dataSource.query('SELECT private_key_encrypted FROM signing_keys');
+    assert.match(key.private_key_encrypted, /^v1\./, 'the private key is stored encrypted');
+    assert.ok(!key.private_key_encrypted.includes('PRIVATE KEY'));
   });
 
   test('GET /api/tokens lists the caller\'s tokens without the token or its hash', async () => {
@@ -182,6 +186,26 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
       [mine[0]!.userId],
     );
     assert.deepEqual(rows.map((row: { disabled: unknown }) => Boolean(row.disabled)), [true, true, true]);
+  });
+
+  test('a user revokes one token of its own, and only its own', async () => {
+    // One after the other: the newer token (the higher id) is the one dropped.
+    const kept = await server.userWithToken('tim@example.com');
+    const dropped = await server.userWithToken('tim@example.com');
+    const other = await server.userWithToken('ken@example.com');
+    const listed = await server.request<{ tokens: Array<{ id: number }> }>('GET', '/api/tokens', { token: other.token });
+    const othersId = listed.body.tokens[0]!.id;
+    const mine = await server.request<{ tokens: Array<{ id: number }> }>('GET', '/api/tokens', { token: kept.token });
+    const droppedId = Math.max(...mine.body.tokens.map((token) => token.id));
+
+    assert.equal((await server.request('POST', `/api/tokens/${othersId}/revoke`, { token: kept.token })).status, 404);
+    const bad = await server.request('POST', '/api/tokens/abc/revoke', { token: kept.token });
+    assert.deepEqual([bad.status, bad.body.code], [400, 'VALIDATION_ERROR']);
+    const revoked = await server.request('POST', `/api/tokens/${droppedId}/revoke`, { token: kept.token });
+    assert.deepEqual([revoked.status, revoked.body], [200, { revoked: true }]);
+    assert.equal((await server.request('GET', '/api/me', { token: dropped.token })).status, 401);
+    assert.equal((await server.request('GET', '/api/me', { token: kept.token })).status, 200);
+    assert.equal((await server.request('GET', '/api/me', { token: other.token })).status, 200);
   });
 
   test('disabling or deleting a user disables its tokens, and they are refused', async () => {

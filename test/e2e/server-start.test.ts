@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ describe('server start on the embedded database', () => {
   });
 
   test('a fresh data folder: migrates, seeds, serves health, stops cleanly on SIGINT', async () => {
+    let firstStart: Finished = { code: null, signal: null, stdout: '', stderr: '' };
     const server = await startServerProcess({ HANDOFF_DATA_DIR: dataDir });
     try {
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -46,12 +47,19 @@ describe('server start on the embedded database', () => {
       assert.deepEqual(await ready.json(), { status: 'ok', checks: { database: 'up' } });
     } finally {
       const stopped = await server.stop();
+      firstStart = stopped;
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.match(stopped.stdout, /"msg":"stopped"/);
       assert.match(stopped.stdout, new RegExp(`"msg":"applied ${migrations.length} migration\\(s\\)"`));
       assert.match(stopped.stdout, /seeded the demo user/);
     }
     assert.ok(existsSync(join(dataDir, 'pglite', 'PG_VERSION')), 'PGlite keeps its files under the data folder');
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700, 'the data folder is the owner\'s alone');
+    assert.equal(statSync(join(dataDir, 'secrets.json')).mode & 0o777, 0o600);
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    assert.ok(firstStart.stderr.includes(secrets.adminToken!), 'the generated admin token is shown once, on stderr');
+    assert.match(firstStart.stderr, /generated the secret that encrypts the signing keys/);
+    assert.ok(!firstStart.stdout.includes(secrets.adminToken!), 'never in the JSON log');
     assert.ok(!existsSync(join(dataDir, 'pglite.lock')), 'the lock is released');
   });
 
