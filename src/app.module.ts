@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AccessTokensModule } from './access-tokens/access-tokens.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { LOGGER } from './common/logger.js';
 import type { HandoffConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -11,6 +12,7 @@ import { CrossAppModule } from './cross-app/cross-app.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { TargetAppsModule } from './target-apps/target-apps.module.js';
 
@@ -40,6 +42,8 @@ export class AppModule {
         ConfigModule.forRoot(config, publicUrl),
         DatabaseModule.forRoot(dataSource),
         LoggerModule.forRoot(logger),
+        AuditModule,
+        RateLimitsModule,
         HealthModule,
         DirectoryModule,
         SigningKeysModule,

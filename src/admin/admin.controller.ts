@@ -9,6 +9,7 @@ import {
   type MembershipDto,
   type MembershipSetDto,
   MembershipSetSchema,
+  resourceIdSchema,
   type UserCreateDto,
   UserCreateSchema,
   type UserDto,
@@ -94,6 +95,29 @@ export class AdminController {
     @Param('email', { schema: emailSchema }) email: string,
   ): Promise<{ removed: true }> {
     await this.directory.removeMembership(slug, email);
+    return { removed: true };
+  }
+
+  @Get('accounts/:slug/resources')
+  async listResources(@Param('slug', { schema: accountSlugSchema }) slug: string): Promise<{ resources: string[] }> {
+    return { resources: await this.directory.listResources(slug) };
+  }
+
+  @Put('accounts/:slug/resources/:resource')
+  async addResource(
+    @Param('slug', { schema: accountSlugSchema }) slug: string,
+    @Param('resource', { schema: resourceIdSchema }) resource: string,
+  ): Promise<{ added: true }> {
+    await this.directory.addResource(slug, resource);
+    return { added: true };
+  }
+
+  @Delete('accounts/:slug/resources/:resource')
+  async removeResource(
+    @Param('slug', { schema: accountSlugSchema }) slug: string,
+    @Param('resource', { schema: resourceIdSchema }) resource: string,
+  ): Promise<{ removed: true }> {
+    await this.directory.removeResource(slug, resource);
     return { removed: true };
   }
 

@@ -11,15 +11,21 @@ export class AdminGuard implements CanActivate {
   constructor(@Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const expected = this.config.secrets.adminToken;
-    if (!expected) throw new AppError('ADMIN_UNAUTHORIZED', 'The admin API is disabled: HANDOFF_ADMIN_TOKEN is not set');
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
-    const presented = /^Bearer +(\S+) *$/i.exec(header)?.[1] ?? '';
-    if (!constantTimeEqual(presented, expected)) {
+    if (!this.config.secrets.adminToken) {
+      throw new AppError('ADMIN_UNAUTHORIZED', 'The admin API is disabled: HANDOFF_ADMIN_TOKEN is not set');
+    }
+    if (!isAdminCredential(this.config, context.switchToHttp().getRequest<FastifyRequest>().headers.authorization)) {
       throw new AppError('ADMIN_UNAUTHORIZED', 'A valid admin token is required', {
         headers: { 'www-authenticate': 'Bearer realm="handoff-admin"' },
       });
     }
     return true;
   }
+}
+
+/** True if the Authorization header carries the admin token (compared in constant time). */
+export function isAdminCredential(config: HandoffConfig, authorization: string | undefined): boolean {
+  const expected = config.secrets.adminToken;
+  const presented = /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
+  return Boolean(expected && presented && constantTimeEqual(presented, expected));
 }

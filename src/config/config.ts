@@ -32,18 +32,45 @@ const externalIssuerSchema = z
     error: 'needs exactly one of jwks_uri and secret',
   });
 
-/** JSON in the environment: `[{"issuer": …, "audience": …, "jwks_uri" | "secret": …}]`. */
-const externalIssuersSchema = z
-  .string()
-  .transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.array(externalIssuerSchema));
+/** A variable holding JSON, checked against `schema`. */
+function jsonSchema<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/** `[{"issuer": …, "audience": …, "jwks_uri" | "secret": …}]`. */
+const externalIssuersSchema = jsonSchema(z.array(externalIssuerSchema));
+
+/** Permissions of each role, unless HANDOFF_ROLE_PERMISSIONS says otherwise. */
+export const DEFAULT_ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
+  owner: ['create_events', 'manage_ticketing', 'manage_members', 'view_reports'],
+  admin: ['create_events', 'manage_ticketing', 'view_reports'],
+  organizer: ['create_events', 'manage_ticketing'],
+  member: ['view_events'],
+};
+
+/** Rate limits of SPEC §4: points per window, keyed as the limit says. */
+export const DEFAULT_RATE_LIMITS = {
+  generate: { points: 10, seconds: 60 },
+  validate: { points: 100, seconds: 60 },
+  userAccounts: { points: 50, seconds: 60 },
+  validatePermission: { points: 100, seconds: 60 },
+} as const satisfies Record<string, RateLimitConfig>;
+export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
+
+export interface RateLimitConfig {
+  readonly points: number;
+  readonly seconds: number;
+}
 
 export interface ExternalIssuerConfig {
   readonly issuer: string;
@@ -76,6 +103,15 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(MAX_TTL_LIMIT).default(3600),
   ACCESS_TOKEN_MAX_TTL: z.coerce.number().int().min(60).max(MAX_TTL_LIMIT).default(7 * 24 * 3600),
   HANDOFF_EXTERNAL_ISSUERS: externalIssuersSchema.optional(),
+  CROSS_APP_TOKEN_EXPIRY: z.coerce.number().int().min(10).max(24 * 3600).default(900),
+  HANDOFF_SOURCE_APP: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'an app name, up to 50 characters').default('tuvens'),
+  HANDOFF_DEFAULT_TARGET_APP: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'an app name, up to 50 characters').default('hi-events'),
+  HANDOFF_TRUSTED_PROXIES: z.string().optional(),
+  HANDOFF_ROLE_PERMISSIONS: jsonSchema(z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/), z.array(z.string().min(1).max(100)))).optional(),
+  HANDOFF_RATE_LIMITS: jsonSchema(z.record(z.string(), z.strictObject({ points: z.number().int().min(1), seconds: z.number().int().min(1) }))).optional(),
+  HANDOFF_REVOKE_ON_REPLAY: z.stringbool().default(true),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits and : _ -, up to 64').default('handoff'),
 });
 
 export interface HandoffConfig {
@@ -107,6 +143,21 @@ export interface HandoffConfig {
     readonly keyEncryptionSecret: string | undefined;
   };
   readonly externalIssuers: readonly ExternalIssuerConfig[];
+  readonly crossApp: {
+    readonly tokenTtlSeconds: number;
+    /** `source_app` recorded on the sessions this Handoff generates. */
+    readonly sourceApp: string;
+    readonly defaultTargetApp: string;
+    /** Revoke the session of a token presented again after it was consumed. */
+    readonly revokeOnReplay: boolean;
+  };
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+  readonly trustedProxies: readonly string[];
+  readonly rolePermissions: Readonly<Record<string, readonly string[]>>;
+  readonly rateLimits: Readonly<Record<RateLimitName, RateLimitConfig>>;
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key, so that several deployments can share one Redis. */
+  readonly redisKeyPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +193,12 @@ export function loadConfig(
       problems.push(`DATABASE_URL: ${(error as Error).message}`);
     }
   }
+  const unknownLimits = Object.keys(parsed.success ? (parsed.data.HANDOFF_RATE_LIMITS ?? {}) : {}).filter(
+    (name) => !(name in DEFAULT_RATE_LIMITS),
+  );
+  if (unknownLimits.length > 0) {
+    problems.push(`HANDOFF_RATE_LIMITS: unknown limit(s) ${unknownLimits.join(', ')} (known: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})`);
+  }
   if (parsed.success && parsed.data.ACCESS_TOKEN_TTL > parsed.data.ACCESS_TOKEN_MAX_TTL) {
     problems.push('ACCESS_TOKEN_TTL: must not exceed ACCESS_TOKEN_MAX_TTL');
   }
@@ -171,6 +228,17 @@ export function loadConfig(
       adminToken: vars.HANDOFF_ADMIN_TOKEN,
       keyEncryptionSecret: vars.HANDOFF_KEY_ENCRYPTION_SECRET,
     },
+    crossApp: {
+      tokenTtlSeconds: vars.CROSS_APP_TOKEN_EXPIRY,
+      sourceApp: vars.HANDOFF_SOURCE_APP,
+      defaultTargetApp: vars.HANDOFF_DEFAULT_TARGET_APP,
+      revokeOnReplay: vars.HANDOFF_REVOKE_ON_REPLAY,
+    },
+    trustedProxies: (vars.HANDOFF_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    rolePermissions: vars.HANDOFF_ROLE_PERMISSIONS ?? DEFAULT_ROLE_PERMISSIONS,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...pickRateLimits(vars.HANDOFF_RATE_LIMITS ?? {}) },
+    redisUrl: vars.REDIS_URL,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX,
     externalIssuers: (vars.HANDOFF_EXTERNAL_ISSUERS ?? []).map((issuer) => ({
       issuer: issuer.issuer,
       audience: issuer.audience,
@@ -178,6 +246,10 @@ export function loadConfig(
       ...(issuer.secret ? { secret: issuer.secret } : {}),
     })),
   });
+}
+
+function pickRateLimits(given: Record<string, RateLimitConfig>): Partial<Record<RateLimitName, RateLimitConfig>> {
+  return Object.fromEntries(Object.entries(given).filter(([name]) => name in DEFAULT_RATE_LIMITS));
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { dialectOf, nowPlusSecondsSql, nowSql } from '../database/dialect.js';
+import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
+import { execute } from '../database/sql.js';
 import { CrossAppSession } from './cross-app-session.entity.js';
 
 export interface NewCrossAppSession {
@@ -15,20 +16,138 @@ export interface NewCrossAppSession {
   readonly ttlSeconds: number;
 }
 
+/** A session as the handoff endpoints need it. */
+export interface SessionRow {
+  readonly id: number;
+  readonly userId: number;
+  readonly accountId: number | null;
+  readonly targetApp: string;
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+interface RawSession {
+  id: number;
+  user_id: number;
+  account_id: number | null;
+  target_app: string;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const SESSION_COLUMNS = 'id, user_id, account_id, target_app, expires_at, used_at, revoked_at';
+
+/** Every statement on `cross_app_sessions`. The handoff path is plain SQL: it is the hot path. */
 @Injectable()
 export class CrossAppSessionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts a session whose expiry the database computes from its own clock; returns its id. */
-  async insert(session: NewCrossAppSession): Promise<number> {
-    const { ttlSeconds, ...columns } = session;
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(CrossAppSession)
-      .values({ ...columns, expiresAt: () => nowPlusSecondsSql(dialectOf(this.dataSource), ttlSeconds) })
-      .execute();
-    return Number((result.identifiers[0] as { id: number }).id);
+  private get dialect(): SqlDialect {
+    return dialectOf(this.dataSource);
+  }
+
+  /** Inserts a session whose expiry the database computes from its own clock. */
+  async insert(session: NewCrossAppSession): Promise<{ id: number; expiresAt: Date }> {
+    const p = (index: number) => placeholder(this.dialect, index);
+    const insert = `INSERT INTO cross_app_sessions
+        (token_hash, user_id, account_id, expires_at, source_app, target_app, user_agent, ip_address)
+      VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${nowPlusSecondsSql(this.dialect, session.ttlSeconds)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})`;
+    const values = [
+      session.tokenHash,
+      session.userId,
+      session.accountId ?? null,
+      session.sourceApp,
+      session.targetApp,
+      session.userAgent ?? null,
+      session.ipAddress ?? null,
+    ];
+    if (this.dialect === 'postgres') {
+      const { rows } = await execute<{ id: number; expires_at: Date }>(this.dataSource, `${insert} RETURNING id, expires_at`, values);
+      return { id: Number(rows[0]!.id), expiresAt: rows[0]!.expires_at };
+    }
+    // MySQL has no INSERT … RETURNING: read the computed expiry back by the new id.
+    const { insertId } = await execute(this.dataSource, insert, values);
+    const { rows } = await execute<{ expires_at: Date }>(this.dataSource, 'SELECT expires_at FROM cross_app_sessions WHERE id = ?', [insertId]);
+    return { id: Number(insertId), expiresAt: rows[0]!.expires_at };
+  }
+
+  /**
+   * Consumes the token for its target app: ONE conditional UPDATE, so that of any number of
+   * concurrent validations exactly one changes the row (the others find `used_at` set and match
+   * nothing). MySQL has no UPDATE … RETURNING: the row is read after the update, by the
+   * validation that won it.
+   */
+  async consume(tokenHash: string, targetApp: string): Promise<SessionRow | null> {
+    const now = nowSql(this.dialect);
+    const p = (index: number) => placeholder(this.dialect, index);
+    const update = `UPDATE cross_app_sessions SET used_at = ${now}
+      WHERE token_hash = ${p(1)} AND target_app = ${p(2)}
+        AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}`;
+    if (this.dialect === 'postgres') {
+      const { rows } = await execute<RawSession>(this.dataSource, `${update} RETURNING ${SESSION_COLUMNS}`, [tokenHash, targetApp]);
+      return rows[0] ? toSession(rows[0]) : null;
+    }
+    const { affected } = await execute(this.dataSource, update, [tokenHash, targetApp]);
+    return affected === 1 ? this.findByTokenHash(tokenHash) : null;
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<SessionRow | null> {
+    const { rows } = await execute<RawSession>(
+      this.dataSource,
+      `SELECT ${SESSION_COLUMNS} FROM cross_app_sessions WHERE token_hash = ${placeholder(this.dialect, 1)}`,
+      [tokenHash],
+    );
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  /** The session if it belongs to `targetApp` and is neither expired nor revoked (used or not). */
+  async findActiveForApp(tokenHash: string, targetApp: string): Promise<SessionRow | null> {
+    const p = (index: number) => placeholder(this.dialect, index);
+    const { rows } = await execute<RawSession>(
+      this.dataSource,
+      `SELECT ${SESSION_COLUMNS} FROM cross_app_sessions
+       WHERE token_hash = ${p(1)} AND target_app = ${p(2)} AND revoked_at IS NULL AND expires_at > ${nowSql(this.dialect)}`,
+      [tokenHash, targetApp],
+    );
+    return rows[0] ? toSession(rows[0]) : null;
+  }
+
+  /**
+   * Revokes sessions that are not revoked yet, chosen by id, by token hash, or all of a user's;
+   * limited to one user's sessions when `userId` is given. Returns how many were revoked.
+   */
+  async revoke(filter: { id?: number; tokenHash?: string; userId?: number }): Promise<number> {
+    const conditions = ['revoked_at IS NULL'];
+    const values: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      values.push(value);
+      conditions.push(`${sql} = ${placeholder(this.dialect, values.length)}`);
+    };
+    if (filter.id !== undefined) add('id', filter.id);
+    if (filter.tokenHash !== undefined) add('token_hash', filter.tokenHash);
+    if (filter.userId !== undefined) add('user_id', filter.userId);
+    if (values.length === 0) throw new Error('revoke needs a filter');
+    const { affected } = await execute(
+      this.dataSource,
+      `UPDATE cross_app_sessions SET revoked_at = ${nowSql(this.dialect)} WHERE ${conditions.join(' AND ')}`,
+      values,
+    );
+    return affected;
+  }
+
+  /** A user's sessions, newest first. */
+  listForUser(userId: number, limit: number): Promise<CrossAppSession[]> {
+    return this.dataSource
+      .getRepository(CrossAppSession)
+      .find({ where: { userId }, order: { id: 'DESC' }, take: limit });
+  }
+
+  findByUser(userId: number, sourceApp?: string): Promise<CrossAppSession[]> {
+    return this.dataSource
+      .getRepository(CrossAppSession)
+      .find({ where: { userId, ...(sourceApp ? { sourceApp } : {}) }, order: { id: 'ASC' } });
   }
 
   /** The session with this token hash if it is neither expired nor revoked, by the database's clock. */
@@ -38,13 +157,19 @@ export class CrossAppSessionRepository {
       .createQueryBuilder('session')
       .where('session.token_hash = :tokenHash', { tokenHash })
       .andWhere('session.revoked_at IS NULL')
-      .andWhere(`session.expires_at > ${nowSql(dialectOf(this.dataSource))}`)
+      .andWhere(`session.expires_at > ${nowSql(this.dialect)}`)
       .getOne();
   }
+}
 
-  findByUser(userId: number, sourceApp?: string): Promise<CrossAppSession[]> {
-    return this.dataSource
-      .getRepository(CrossAppSession)
-      .find({ where: { userId, ...(sourceApp ? { sourceApp } : {}) }, order: { id: 'ASC' } });
-  }
+function toSession(row: RawSession): SessionRow {
+  return {
+    id: Number(row.id),
+    userId: Number(row.user_id),
+    accountId: row.account_id === null ? null : Number(row.account_id),
+    targetApp: row.target_app,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+    revokedAt: row.revoked_at,
+  };
 }

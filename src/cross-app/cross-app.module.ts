@@ -1,8 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AccessTokensModule } from '../access-tokens/access-tokens.module.js';
+import { UserOrAdminGuard } from '../admin/user-or-admin.guard.js';
+import { DirectoryModule } from '../directory/directory.module.js';
+import { TargetAppsModule } from '../target-apps/target-apps.module.js';
 import { CrossAppSessionRepository } from './cross-app-session.repository.js';
+import { CrossAppController } from './cross-app.controller.js';
+import { CrossAppService } from './cross-app.service.js';
 
-/** Cross-app handoff sessions (SPEC §4). The endpoints arrive with the handoff issue. */
+/** Cross-app handoff sessions (SPEC §4). */
 @Module({
-  providers: [CrossAppSessionRepository],
+  imports: [AccessTokensModule, DirectoryModule, TargetAppsModule],
+  controllers: [CrossAppController],
+  providers: [CrossAppService, CrossAppSessionRepository, UserOrAdminGuard],
+  exports: [CrossAppService],
 })
 export class CrossAppModule {}

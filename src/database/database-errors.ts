@@ -91,3 +91,14 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (driverError as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'ER_DUP_ENTRY';
 }
+
+/**
+ * The database gave up on a statement because of a concurrent one (PostgreSQL serialization
+ * failure or deadlock, MySQL deadlock or lock wait timeout). For a single-use consume this means
+ * another request won: the loser answers like any invalid token.
+ */
+export function isConcurrencyConflict(error: unknown): boolean {
+  const driverError = (error as { driverError?: unknown } | null)?.driverError ?? error;
+  const code = (driverError as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01' || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}

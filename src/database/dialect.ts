@@ -52,7 +52,10 @@ export function nowPlusSecondsSql(dialect: SqlDialect, seconds: number): string 
   });
 }
 
-/** The i-th (1-based) bind parameter. */
+/**
+ * The i-th (1-based) bind parameter. MySQL's `?` binds in the order the placeholders appear in
+ * the text, whatever `index` says: write them in index order.
+ */
 export function placeholder(dialect: SqlDialect, index: number): string {
   return dialect === 'postgres' ? `$${index}` : '?';
 }

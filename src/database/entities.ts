@@ -2,6 +2,7 @@ import { AuthUserToken } from '../access-tokens/auth-user-token.entity.js';
 import { CrossAppSession } from '../cross-app/cross-app-session.entity.js';
 import { Account } from '../directory/account.entity.js';
 import { AccountMembership } from '../directory/account-membership.entity.js';
+import { AccountResource } from '../directory/account-resource.entity.js';
 import { User } from '../directory/user.entity.js';
 import { AuthSession } from '../qr-login/auth-session.entity.js';
 import { SigningKey } from '../signing-keys/signing-key.entity.js';
@@ -12,6 +13,7 @@ export const entities = [
   User,
   Account,
   AccountMembership,
+  AccountResource,
   CrossAppSession,
   AuthUserToken,
   AuthSession,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountResourceRepository } from './account-resource.repository.js';
 import { AccountRepository } from './account.repository.js';
 import { DirectoryService } from './directory.service.js';
 import { MembershipRepository } from './membership.repository.js';
@@ -6,7 +7,7 @@ import { UserRepository } from './user.repository.js';
 
 /** Users, accounts and memberships of the standalone service. */
 @Module({
-  providers: [DirectoryService, UserRepository, AccountRepository, MembershipRepository],
+  providers: [DirectoryService, UserRepository, AccountRepository, MembershipRepository, AccountResourceRepository],
   exports: [DirectoryService],
 })
 export class DirectoryModule {}

@@ -42,6 +42,19 @@ export interface MembershipDto {
   role: string;
 }
 
+export const resourceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'letters, digits and . _ : -, 1 to 100 characters');
+
+/** One of the user's accounts, as target apps see it. */
+export interface UserAccountDto {
+  id: number;
+  name: string;
+  slug: string;
+  role: string;
+  permissions: string[];
+}
+
 /** What the rest of Handoff needs to know about a signed-in user. */
 export interface ActiveUser {
   id: number;

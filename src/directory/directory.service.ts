@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import type { HandoffConfig } from '../config/config.js';
+import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { isUniqueViolation } from '../database/database-errors.js';
+import { AccountResourceRepository } from './account-resource.repository.js';
 import { AccountRepository } from './account.repository.js';
 import type { Account } from './account.entity.js';
 import type {
@@ -11,6 +14,7 @@ import type {
   MembershipDto,
   MembershipSetDto,
   UserCreateDto,
+  UserAccountDto,
   UserDto,
 } from './directory.schemas.js';
 import { MembershipRepository } from './membership.repository.js';
@@ -31,7 +35,55 @@ export class DirectoryService {
     private readonly users: UserRepository,
     private readonly accounts: AccountRepository,
     private readonly memberships: MembershipRepository,
+    private readonly resources: AccountResourceRepository,
+    @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
   ) {}
+
+  /** The permissions a role grants (configuration: HANDOFF_ROLE_PERMISSIONS). */
+  permissionsOf(role: string | null): string[] {
+    return role ? [...(this.config.rolePermissions[role] ?? [])] : [];
+  }
+
+  /** An enabled user with its role and permissions in an account (none without an account). */
+  async findActiveUserInAccount(
+    userId: number,
+    accountId: number | null,
+  ): Promise<(ActiveUser & { role: string | null; permissions: string[] }) | null> {
+    const row = await this.memberships.findUserWithRole(userId, accountId);
+    if (!row) return null;
+    return { id: row.id, email: row.email, name: row.name, role: row.role, permissions: this.permissionsOf(row.role) };
+  }
+
+  /** The user's accounts, each with the user's role and its permissions. */
+  async accountsOf(userId: number): Promise<UserAccountDto[]> {
+    const rows = await this.memberships.list({ userId });
+    return rows.map((row) => ({
+      id: Number(row.accountId),
+      name: row.accountName,
+      slug: row.accountSlug,
+      role: row.role,
+      permissions: this.permissionsOf(row.role),
+    }));
+  }
+
+  /** True if the resource is registered for the account. */
+  hasResource(accountId: number, resourceId: string): Promise<boolean> {
+    return this.resources.exists(accountId, resourceId);
+  }
+
+  async addResource(accountSlug: string, resourceId: string): Promise<void> {
+    await this.resources.add((await this.getAccount(accountSlug)).id, resourceId);
+  }
+
+  async removeResource(accountSlug: string, resourceId: string): Promise<void> {
+    if (!(await this.resources.remove((await this.getAccount(accountSlug)).id, resourceId))) {
+      throw new AppError('NOT_FOUND', 'No such resource in this account');
+    }
+  }
+
+  async listResources(accountSlug: string): Promise<string[]> {
+    return (await this.resources.list((await this.getAccount(accountSlug)).id)).map((row) => row.resourceId);
+  }
 
   async createUser(input: UserCreateDto): Promise<UserDto> {
     try {

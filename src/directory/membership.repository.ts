@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { dialectOf, placeholder } from '../database/dialect.js';
 import { AccountMembership } from './account-membership.entity.js';
 
 export interface MembershipRow {
@@ -29,6 +30,26 @@ export class MembershipRepository {
   async remove(accountId: number, userId: number): Promise<boolean> {
     const result = await this.dataSource.getRepository(AccountMembership).delete({ accountId, userId });
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * The enabled user and its role in the account (null: not a member, or no account asked), in
+   * one query: validation answers with both.
+   */
+  async findUserWithRole(
+    userId: number,
+    accountId: number | null,
+  ): Promise<{ id: number; email: string; name: string | null; role: string | null } | null> {
+    const dialect = dialectOf(this.dataSource);
+    const rows: Array<{ id: number; email: string; name: string | null; role: string | null }> = await this.dataSource.query(
+      `SELECT u.id, u.email, u.name, m.role
+       FROM users u
+       LEFT JOIN account_members m ON m.user_id = u.id AND m.account_id = ${placeholder(dialect, 1)}
+       WHERE u.id = ${placeholder(dialect, 2)} AND u.disabled_at IS NULL`,
+      [accountId, userId],
+    );
+    const [row] = rows;
+    return row ? { id: Number(row.id), email: row.email, name: row.name, role: row.role } : null;
   }
 
   /** Memberships with their account and user, optionally for one user or one account. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
-import { dialectOf, nowSql } from '../database/dialect.js';
+import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
 import { TargetAppSecret } from './target-app-secret.entity.js';
 import { TargetApp } from './target-app.entity.js';
 
@@ -10,6 +10,19 @@ export class TargetAppRepository {
 
   findByName(name: string): Promise<TargetApp | null> {
     return this.dataSource.getRepository(TargetApp).findOneBy({ name });
+  }
+
+  /** The app whose active (unretired) secret has this SHA-256; on every target-app request. */
+  async findByActiveSecretHash(secretHash: string): Promise<Pick<TargetApp, 'id' | 'name' | 'allowedOrigins'> | null> {
+    const dialect = dialectOf(this.dataSource);
+    const rows: Array<{ id: number; name: string; allowed_origins: string }> = await this.dataSource.query(
+      `SELECT a.id, a.name, a.allowed_origins FROM target_app_secrets s
+       JOIN target_apps a ON a.id = s.target_app_id
+       WHERE s.secret_hash = ${placeholder(dialect, 1)} AND s.retired_at IS NULL`,
+      [secretHash],
+    );
+    const [row] = rows;
+    return row ? { id: Number(row.id), name: row.name, allowedOrigins: JSON.parse(row.allowed_origins) as string[] } : null;
   }
 
   list(): Promise<TargetApp[]> {

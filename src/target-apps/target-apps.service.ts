@@ -72,6 +72,21 @@ export class TargetAppsService {
     return app && matched ? { id: app.id, name: app.name, allowedOrigins: app.allowedOrigins } : null;
   }
 
+  /**
+   * The app that holds this shared secret (`x-shared-secret`), if it is an active one. Found by
+   * the secret's SHA-256 through an index: the secret is 256 random bits, so the look-up's
+   * timing cannot be used to guess it.
+   */
+  async authenticateBySecret(secret: string): Promise<AuthenticatedApp | null> {
+    return this.repository.findByActiveSecretHash(sha256Hex(secret));
+  }
+
+  /** The registered app of this name, or null. */
+  async find(name: string): Promise<AuthenticatedApp | null> {
+    const app = await this.repository.findByName(name);
+    return app ? { id: app.id, name: app.name, allowedOrigins: app.allowedOrigins } : null;
+  }
+
   private async getApp(name: string): Promise<TargetApp> {
     const app = await this.repository.findByName(name);
     if (!app) throw new AppError('APP_NOT_FOUND', 'No such target app');

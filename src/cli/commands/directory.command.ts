@@ -4,6 +4,7 @@ import {
   accountSlugSchema,
   emailSchema,
   personNameSchema,
+  resourceIdSchema,
   roleSchema,
 } from '../../directory/directory.schemas.js';
 import { DirectoryService } from '../../directory/directory.service.js';
@@ -109,5 +110,35 @@ export function registerDirectoryCommands(program: Command): void {
       const accountSlug = options.account === undefined ? undefined : parseOption('--account', accountSlugSchema, options.account);
       const list = await withServices((services) => services.get(DirectoryService).listMemberships({ accountSlug }));
       out.table(options.json, list, () => list.map((member) => [member.accountSlug, member.email, member.role].join('\t')));
+    });
+
+  const resources = program.command('resources').description("an account's resources, for permission checks with resource_id");
+  for (const [verb, description] of [
+    ['add', 'register a resource of the account'],
+    ['remove', 'remove a resource of the account'],
+  ] as const) {
+    resources
+      .command(verb)
+      .description(description)
+      .requiredOption('--account <slug>')
+      .requiredOption('--id <resource>')
+      .action(async (options: { account: string; id: string }) => {
+        const slug = parseOption('--account', accountSlugSchema, options.account);
+        const resource = parseOption('--id', resourceIdSchema, options.id);
+        await withServices((services) => {
+          const directory = services.get(DirectoryService);
+          return verb === 'add' ? directory.addResource(slug, resource) : directory.removeResource(slug, resource);
+        });
+        out.info(`${verb === 'add' ? 'added' : 'removed'} ${resource} ${verb === 'add' ? 'to' : 'from'} ${slug}`);
+      });
+  }
+  resources
+    .command('list')
+    .requiredOption('--account <slug>')
+    .option('--json', 'print JSON')
+    .action(async (options: { account: string; json?: boolean }) => {
+      const slug = parseOption('--account', accountSlugSchema, options.account);
+      const list = await withServices((services) => services.get(DirectoryService).listResources(slug));
+      out.table(options.json, list, () => list);
     });
 }

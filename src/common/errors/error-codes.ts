@@ -1,5 +1,6 @@
 import type { Level } from 'pino';
 import { ACCESS_TOKEN_ERRORS } from '../../access-tokens/access-tokens.errors.js';
+import { CROSS_APP_ERRORS } from '../../cross-app/cross-app.errors.js';
 import { DIRECTORY_ERRORS } from '../../directory/directory.errors.js';
 import { TARGET_APP_ERRORS } from '../../target-apps/target-apps.errors.js';
 
@@ -19,6 +20,8 @@ export const COMMON_ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, level: 'info', oauthError: 'invalid_request' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, level: 'info', oauthError: 'invalid_request' },
   ADMIN_UNAUTHORIZED: { status: 401, level: 'warn' },
+  FORBIDDEN: { status: 403, level: 'info' },
+  RATE_LIMITED: { status: 429, level: 'warn' },
   DATABASE_UNAVAILABLE: { status: 503, level: 'error', oauthError: 'temporarily_unavailable' },
   INTERNAL_ERROR: { status: 500, level: 'error', oauthError: 'server_error' },
 } as const satisfies Record<string, ErrorSpec>;
@@ -33,6 +36,7 @@ export const ERROR_CODES = {
   ...ACCESS_TOKEN_ERRORS,
   ...DIRECTORY_ERRORS,
   ...TARGET_APP_ERRORS,
+  ...CROSS_APP_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

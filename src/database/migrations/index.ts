@@ -9,6 +9,8 @@ import { CreateTargetApps1795600000000 } from './1795600000000-CreateTargetApps.
 import { AddUserIdentityAndStatus1795600001000 } from './1795600001000-AddUserIdentityAndStatus.js';
 import { AddAuthUserTokenJtiAndExpiry1795600002000 } from './1795600002000-AddAuthUserTokenJtiAndExpiry.js';
 import { CreateSigningKeys1795600003000 } from './1795600003000-CreateSigningKeys.js';
+import { CreateAccountResources1795600004000 } from './1795600004000-CreateAccountResources.js';
+import { CreateRateLimits1795600005000 } from './1795600005000-CreateRateLimits.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -23,4 +25,6 @@ export const migrations = [
   AddUserIdentityAndStatus1795600001000,
   AddAuthUserTokenJtiAndExpiry1795600002000,
   CreateSigningKeys1795600003000,
+  CreateAccountResources1795600004000,
+  CreateRateLimits1795600005000,
 ];

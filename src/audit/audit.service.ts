@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
+
+export type AuditEventType =
+  | 'handoff.generate'
+  | 'handoff.validate'
+  | 'handoff.revoke'
+  | 'handoff.replay_detected'
+  | 'rate_limit.refused';
+
+export interface AuditEvent {
+  readonly type: AuditEventType;
+  readonly outcome: 'success' | 'failure' | 'refused';
+  readonly userId?: number | null;
+  readonly app?: string | null;
+  readonly accountId?: number | null;
+  readonly sessionId?: number | null;
+  readonly ip?: string | null;
+  /** A short machine-readable reason for a failure, never a token or a secret. */
+  readonly reason?: string;
+  readonly count?: number;
+}
+
+/**
+ * The audit trail of authentication events: one structured log line each, marked `audit: true`
+ * so that a log pipeline can route them apart. Never a token, a hash or a secret.
+ */
+@Injectable()
+export class AuditService {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  record(event: AuditEvent): void {
+    this.logger.info({ audit: true, ...event }, `audit ${event.type} ${event.outcome}`);
+  }
+}

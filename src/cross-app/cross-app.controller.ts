@@ -1,0 +1,136 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedUser } from '../access-tokens/authentication.service.js';
+import { CurrentUser, UserAuthGuard } from '../access-tokens/user-auth.guard.js';
+import { type Actor, CurrentActor, UserOrAdminGuard } from '../admin/user-or-admin.guard.js';
+import { sha256Hex } from '../common/crypto.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { UserAccountDto } from '../directory/directory.schemas.js';
+import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
+import { CurrentApp, TargetAppGuard } from '../target-apps/target-app.guard.js';
+import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
+import {
+  type GeneratedSessionDto,
+  type GenerateSessionDto,
+  GenerateSessionSchema,
+  type RevokeSessionDto,
+  RevokeSessionSchema,
+  SessionListQuerySchema,
+  type SessionSummaryDto,
+  sessionTokenSchema,
+  UserAccountsQuerySchema,
+  type ValidatedSessionDto,
+  type ValidatePermissionDto,
+  ValidatePermissionSchema,
+  type ValidateSessionDto,
+  ValidateSessionSchema,
+} from './cross-app.schemas.js';
+import { CrossAppService, type RequestOrigin } from './cross-app.service.js';
+import { toValidationError } from '../common/validation.js';
+
+/** Longest user agent recorded; the rest is cut. */
+const USER_AGENT_MAX = 1024;
+
+/** SPEC §4, on the paths of the source app's published contract. */
+@Controller('api/cross-app')
+export class CrossAppController {
+  constructor(
+    private readonly crossApp: CrossAppService,
+    private readonly rateLimits: RateLimitsService,
+  ) {}
+
+  @Post('generate-session')
+  @HttpCode(200)
+  @UseGuards(UserAuthGuard)
+  async generate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body({ schema: GenerateSessionSchema }) body: GenerateSessionDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GeneratedSessionDto> {
+    await this.rateLimits.consume('generate', user.id, reply, { userId: user.id, ip: request.ip });
+    return this.crossApp.generate(user, body, originOf(request));
+  }
+
+  @Post('validate-session')
+  @HttpCode(200)
+  @UseGuards(TargetAppGuard)
+  async validate(
+    @CurrentApp() app: AuthenticatedApp,
+    @Body({ schema: ValidateSessionSchema }) body: ValidateSessionDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ValidatedSessionDto> {
+    await this.rateLimits.consume('validate', app.name, reply, { app: app.name, ip: request.ip });
+    return this.crossApp.validate(app, body.session_token, originOf(request));
+  }
+
+  /** The token comes in `X-Session-Token`, or else in the `session_token` query parameter. */
+  @Get('user-accounts')
+  @UseGuards(TargetAppGuard)
+  async userAccounts(
+    @CurrentApp() app: AuthenticatedApp,
+    @Headers('x-session-token') header: string | undefined,
+    @Query({ schema: UserAccountsQuerySchema }) query: { session_token?: string },
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ accounts: UserAccountDto[] }> {
+    const token = sessionTokenFrom(header, query.session_token);
+    await this.rateLimits.consume('userAccounts', sessionKey(token), reply, { app: app.name, ip: request.ip });
+    return this.crossApp.userAccounts(app, token);
+  }
+
+  @Post('validate-permission')
+  @HttpCode(200)
+  @UseGuards(TargetAppGuard)
+  async validatePermission(
+    @CurrentApp() app: AuthenticatedApp,
+    @Body({ schema: ValidatePermissionSchema }) body: ValidatePermissionDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ has_permission: boolean }> {
+    await this.rateLimits.consume('validatePermission', sessionKey(body.session_token), reply, { app: app.name, ip: request.ip });
+    return this.crossApp.validatePermission(app, body.session_token, body.permission, body.resource_id);
+  }
+
+  /** The caller's sessions, newest first; never a token or a hash. */
+  @Get('sessions')
+  @UseGuards(UserAuthGuard)
+  sessions(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query({ schema: SessionListQuerySchema }) query: { limit: number },
+  ): Promise<{ sessions: SessionSummaryDto[] }> {
+    return this.crossApp.listSessions(user.id, query.limit);
+  }
+
+  @Post('revoke')
+  @HttpCode(200)
+  @UseGuards(UserOrAdminGuard)
+  revoke(
+    @CurrentActor() actor: Actor,
+    @Body({ schema: RevokeSessionSchema }) body: RevokeSessionDto,
+    @Req() request: FastifyRequest,
+  ): Promise<{ revoked: number }> {
+    return this.crossApp.revoke(actor, body, originOf(request));
+  }
+}
+
+function originOf(request: FastifyRequest): RequestOrigin {
+  const userAgent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, USER_AGENT_MAX) : null };
+}
+
+function sessionTokenFrom(header: string | undefined, query: string | undefined): string {
+  const token = header ?? query;
+  if (token === undefined) {
+    throw new AppError('VALIDATION_ERROR', 'session_token: give it in the X-Session-Token header', { field: 'session_token' });
+  }
+  const parsed = sessionTokenSchema.safeParse(token);
+  if (!parsed.success) throw toValidationError(parsed.error.issues.map((issue) => ({ ...issue, path: ['session_token'] })));
+  return parsed.data;
+}
+
+/** Per-session limits are keyed by the token's hash: the token itself is never stored. */
+function sessionKey(token: string): string {
+  return sha256Hex(token);
+}

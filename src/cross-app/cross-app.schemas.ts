@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { resourceIdSchema, userIdSchema } from '../directory/directory.schemas.js';
+import { appNameSchema } from '../target-apps/target-apps.schemas.js';
+
+/** A handoff token: 32 random bytes as 64 lowercase hex characters. */
+export const sessionTokenSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
+
+export const permissionSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, 'a permission name: letters, digits and _ . : -, up to 100');
+
+export const GenerateSessionSchema = z.strictObject({
+  account_id: userIdSchema.nullable().optional(),
+  target_app: appNameSchema.optional(),
+  callback_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
+});
+export type GenerateSessionDto = z.infer<typeof GenerateSessionSchema>;
+
+export const ValidateSessionSchema = z.strictObject({ session_token: sessionTokenSchema });
+export type ValidateSessionDto = z.infer<typeof ValidateSessionSchema>;
+
+export const ValidatePermissionSchema = z.strictObject({
+  session_token: sessionTokenSchema,
+  permission: permissionSchema,
+  resource_id: z.union([resourceIdSchema, z.number().int().nonnegative().transform(String)]).optional(),
+});
+export type ValidatePermissionDto = z.infer<typeof ValidatePermissionSchema>;
+
+export const UserAccountsQuerySchema = z.object({ session_token: sessionTokenSchema.optional() });
+
+export const RevokeSessionSchema = z.union([
+  z.strictObject({ session_token: sessionTokenSchema }),
+  z.strictObject({ session_id: userIdSchema }),
+  z.strictObject({ all: z.literal(true), user_id: userIdSchema.optional() }),
+]);
+export type RevokeSessionDto = z.infer<typeof RevokeSessionSchema>;
+
+export const SessionListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export interface GeneratedSessionDto {
+  session_token: string;
+  expires_at: string;
+  account_id: number | null;
+  target_app: string;
+}
+
+export interface ValidatedSessionDto {
+  valid: true;
+  user_id: string;
+  email: string;
+  name: string;
+  account_id: number | null;
+  permissions: string[];
+  expires_at: string;
+}
+
+export interface SessionSummaryDto {
+  id: number;
+  source_app: string;
+  target_app: string;
+  account_id: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+  status: 'active' | 'used' | 'expired' | 'revoked';
+  user_agent: string | null;
+  ip_address: string | null;
+}

@@ -1,0 +1,235 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Actor } from '../admin/user-or-admin.guard.js';
+import { AuditService } from '../audit/audit.service.js';
+import { randomToken, sha256Hex } from '../common/crypto.js';
+import { AppError } from '../common/errors/app-error.js';
+import type { HandoffConfig } from '../config/config.js';
+import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { isConcurrencyConflict } from '../database/database-errors.js';
+import type { ActiveUser, UserAccountDto } from '../directory/directory.schemas.js';
+import { DirectoryService } from '../directory/directory.service.js';
+import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
+import { TargetAppsService } from '../target-apps/target-apps.service.js';
+import type { CrossAppSession } from './cross-app-session.entity.js';
+import { CrossAppSessionRepository, type SessionRow } from './cross-app-session.repository.js';
+import type {
+  GeneratedSessionDto,
+  GenerateSessionDto,
+  RevokeSessionDto,
+  SessionSummaryDto,
+  ValidatedSessionDto,
+} from './cross-app.schemas.js';
+
+/** Where a request came from, as recorded on the session and in the audit trail. */
+export interface RequestOrigin {
+  readonly ip: string;
+  readonly userAgent: string | null;
+}
+
+const INVALID_MESSAGE = 'Session token is invalid or expired';
+
+/** Cross-app handoff sessions (SPEC §4): generate, validate once, answer for the app, revoke. */
+@Injectable()
+export class CrossAppService {
+  constructor(
+    private readonly sessions: CrossAppSessionRepository,
+    private readonly directory: DirectoryService,
+    private readonly targetApps: TargetAppsService,
+    private readonly audit: AuditService,
+    @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
+  ) {}
+
+  /** A single-use token that carries the user to `target_app`, optionally in one of its accounts. */
+  async generate(user: ActiveUser, input: GenerateSessionDto, origin: RequestOrigin): Promise<GeneratedSessionDto> {
+    const targetApp = input.target_app ?? this.config.crossApp.defaultTargetApp;
+    const accountId = input.account_id ?? null;
+    const event = { type: 'handoff.generate', userId: user.id, app: targetApp, accountId, ip: origin.ip } as const;
+    try {
+      await this.checkGenerate(user, targetApp, accountId, input.callback_url);
+    } catch (error) {
+      if (error instanceof AppError) this.audit.record({ ...event, outcome: 'failure', reason: error.code });
+      throw error;
+    }
+    const token = randomToken();
+    const session = await this.sessions.insert({
+      tokenHash: sha256Hex(token),
+      userId: user.id,
+      accountId,
+      sourceApp: this.config.crossApp.sourceApp,
+      targetApp,
+      userAgent: origin.userAgent,
+      ipAddress: origin.ip,
+      ttlSeconds: this.config.crossApp.tokenTtlSeconds,
+    });
+    this.audit.record({ ...event, outcome: 'success', sessionId: session.id });
+    return { session_token: token, expires_at: session.expiresAt.toISOString(), account_id: accountId, target_app: targetApp };
+  }
+
+  /**
+   * The target app trades the token for the user: the first validation consumes it (one
+   * conditional UPDATE); every later one fails like an unknown token, and counts as a replay.
+   */
+  async validate(app: AuthenticatedApp, token: string, origin: RequestOrigin): Promise<ValidatedSessionDto> {
+    const tokenHash = sha256Hex(token);
+    let session: SessionRow | null;
+    try {
+      session = await this.sessions.consume(tokenHash, app.name);
+    } catch (error) {
+      // A concurrent validation won the row: this one lost, like any second validation.
+      if (!isConcurrencyConflict(error)) throw error;
+      session = null;
+    }
+    if (!session) {
+      await this.recordFailedValidation(tokenHash, app, origin);
+      throw invalidSession();
+    }
+    const user = await this.directory.findActiveUserInAccount(session.userId, session.accountId);
+    const event = { type: 'handoff.validate', userId: session.userId, app: app.name, accountId: session.accountId, sessionId: session.id, ip: origin.ip } as const;
+    if (!user) {
+      this.audit.record({ ...event, outcome: 'failure', reason: 'user_inactive' });
+      throw invalidSession();
+    }
+    this.audit.record({ ...event, outcome: 'success' });
+    return {
+      valid: true,
+      user_id: String(user.id),
+      email: user.email,
+      name: user.name ?? user.email,
+      account_id: session.accountId,
+      permissions: user.permissions,
+      expires_at: session.expiresAt.toISOString(),
+    };
+  }
+
+  /** The user's accounts, for a session of this app that is still live. */
+  async userAccounts(app: AuthenticatedApp, token: string): Promise<{ accounts: UserAccountDto[] }> {
+    const session = await this.liveSession(app, token);
+    const [user, accounts] = await Promise.all([
+      this.directory.findActiveUser(session.userId),
+      this.directory.accountsOf(session.userId),
+    ]);
+    if (!user) throw invalidSession();
+    return { accounts };
+  }
+
+  /**
+   * Whether the session's user holds `permission` in the session's account, and, with a
+   * `resource_id`, whether that resource belongs to the account. No account: no permission.
+   */
+  async validatePermission(
+    app: AuthenticatedApp,
+    token: string,
+    permission: string,
+    resourceId?: string,
+  ): Promise<{ has_permission: boolean }> {
+    const session = await this.liveSession(app, token);
+    const [user, resourceFound] = await Promise.all([
+      this.directory.findActiveUserInAccount(session.userId, session.accountId),
+      session.accountId !== null && resourceId !== undefined
+        ? this.directory.hasResource(session.accountId, resourceId)
+        : Promise.resolve(resourceId === undefined),
+    ]);
+    if (!user) throw invalidSession();
+    return { has_permission: session.accountId !== null && user.permissions.includes(permission) && resourceFound };
+  }
+
+  async listSessions(userId: number, limit: number): Promise<{ sessions: SessionSummaryDto[] }> {
+    return { sessions: (await this.sessions.listForUser(userId, limit)).map(toSummary) };
+  }
+
+  /** Users revoke their own sessions; operators anyone's. */
+  async revoke(actor: Actor, input: RevokeSessionDto, origin: RequestOrigin): Promise<{ revoked: number }> {
+    const ownerId = actor.kind === 'user' ? actor.user.id : undefined;
+    let revoked: number;
+    if ('session_token' in input) {
+      revoked = await this.sessions.revoke({ tokenHash: sha256Hex(input.session_token), userId: ownerId });
+    } else if ('session_id' in input) {
+      revoked = await this.sessions.revoke({ id: input.session_id, userId: ownerId });
+    } else {
+      const userId = actor.kind === 'user' ? actor.user.id : input.user_id;
+      if (userId === undefined) {
+        throw new AppError('VALIDATION_ERROR', 'user_id: required to revoke all sessions as an operator', { field: 'user_id' });
+      }
+      if (actor.kind === 'user' && input.user_id !== undefined && input.user_id !== actor.user.id) {
+        throw new AppError('FORBIDDEN', "Only an operator can revoke another user's sessions");
+      }
+      revoked = await this.sessions.revoke({ userId });
+    }
+    this.audit.record({ type: 'handoff.revoke', outcome: 'success', userId: ownerId ?? null, count: revoked, ip: origin.ip });
+    return { revoked };
+  }
+
+  private async checkGenerate(user: ActiveUser, targetApp: string, accountId: number | null, callbackUrl?: string): Promise<void> {
+    const [app, member] = await Promise.all([
+      this.targetApps.find(targetApp),
+      accountId === null ? Promise.resolve(null) : this.directory.findActiveUserInAccount(user.id, accountId),
+    ]);
+    if (!app) throw new AppError('TARGET_APP_UNKNOWN', 'target_app: not a registered target app', { field: 'target_app' });
+    if (accountId !== null && !member?.role) {
+      throw new AppError('ACCOUNT_FORBIDDEN', 'account_id: the user is not a member of this account', { field: 'account_id' });
+    }
+    // An open redirect otherwise: the callback must be one of the app's own origins.
+    if (callbackUrl !== undefined && !app.allowedOrigins.includes(new URL(callbackUrl).origin)) {
+      throw new AppError('CALLBACK_NOT_ALLOWED', "callback_url: not on the target app's allowed origins", {
+        field: 'callback_url',
+      });
+    }
+  }
+
+  private async liveSession(app: AuthenticatedApp, token: string): Promise<SessionRow> {
+    const session = await this.sessions.findActiveForApp(sha256Hex(token), app.name);
+    if (!session) throw invalidSession();
+    return session;
+  }
+
+  /**
+   * Why a validation failed, for the audit trail (never for the caller). A token of this app
+   * that was already consumed is a replay: one of its two holders is not the user, so the
+   * session is revoked (HANDOFF_REVOKE_ON_REPLAY) and a replay_detected event recorded.
+   */
+  private async recordFailedValidation(tokenHash: string, app: AuthenticatedApp, origin: RequestOrigin): Promise<void> {
+    const session = await this.sessions.findByTokenHash(tokenHash);
+    const reason = !session
+      ? 'unknown'
+      : session.targetApp !== app.name
+        ? 'other_app'
+        : session.revokedAt
+          ? 'revoked'
+          : session.usedAt
+            ? 'replay'
+            : 'expired';
+    const event = {
+      userId: session?.userId ?? null,
+      app: app.name,
+      accountId: session?.accountId ?? null,
+      sessionId: session?.id ?? null,
+      ip: origin.ip,
+    };
+    if (reason === 'replay' && session) {
+      if (this.config.crossApp.revokeOnReplay) await this.sessions.revoke({ id: session.id });
+      this.audit.record({ ...event, type: 'handoff.replay_detected', outcome: 'failure', reason: 'replay' });
+    }
+    this.audit.record({ ...event, type: 'handoff.validate', outcome: 'failure', reason });
+  }
+}
+
+function invalidSession(): AppError {
+  return new AppError('SESSION_INVALID', INVALID_MESSAGE);
+}
+
+function toSummary(session: CrossAppSession): SessionSummaryDto {
+  const status = session.revokedAt ? 'revoked' : session.usedAt ? 'used' : session.isExpired ? 'expired' : 'active';
+  return {
+    id: session.id,
+    source_app: session.sourceApp,
+    target_app: session.targetApp,
+    account_id: session.accountId ?? null,
+    created_at: session.createdAt.toISOString(),
+    expires_at: session.expiresAt.toISOString(),
+    used_at: session.usedAt?.toISOString() ?? null,
+    revoked_at: session.revokedAt?.toISOString() ?? null,
+    status,
+    user_agent: session.userAgent ?? null,
+    ip_address: session.ipAddress ?? null,
+  };
+}

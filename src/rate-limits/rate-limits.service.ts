@@ -1,0 +1,150 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterMySQL,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../common/errors/app-error.js';
+import { LOGGER } from '../common/logger.js';
+import type { HandoffConfig, RateLimitConfig, RateLimitName } from '../config/config.js';
+import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { dialectOf } from '../database/dialect.js';
+
+const TABLE = 'rate_limits';
+
+/**
+ * What a limit does when Redis cannot be reached. Limits that guard against guessing must not
+ * open: they fall back to the shared database. The others fall back to a per-instance memory
+ * limit (N instances then allow up to N times the limit), trading exactness for not loading the
+ * database while Redis is away.
+ */
+const REDIS_FALLBACK: Record<RateLimitName, 'database' | 'memory'> = {
+  generate: 'memory',
+  validate: 'memory',
+  userAccounts: 'memory',
+  validatePermission: 'memory',
+};
+
+export interface RateLimitContext {
+  readonly userId?: number | null;
+  readonly app?: string | null;
+  readonly ip?: string | null;
+}
+
+/**
+ * SPEC §4's rate limits, counted by rate-limiter-flexible in the shared database (PostgreSQL or
+ * MySQL store on Handoff's own connection pool), or in Redis when REDIS_URL is set, so that they
+ * hold across instances. Every limited response carries X-RateLimit-Limit / -Remaining / -Reset;
+ * a refusal is 429 RATE_LIMITED with Retry-After.
+ */
+@Injectable()
+export class RateLimitsService implements OnModuleDestroy {
+  private readonly limiters: Record<RateLimitName, RateLimiterAbstract>;
+  private readonly redis: Redis | undefined;
+
+  constructor(
+    dataSource: DataSource,
+    @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
+    @Inject(LOGGER) logger: Logger,
+    private readonly audit: AuditService,
+  ) {
+    this.redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+    const names = Object.keys(config.rateLimits) as RateLimitName[];
+    this.limiters = Object.fromEntries(
+      names.map((name, index) => {
+        const limit = config.rateLimits[name];
+        // Expired rows are swept by one limiter only: they share the table.
+        const database = databaseLimiter(dataSource, name, limit, index === 0);
+        if (!this.redis) return [name, database];
+        const fallback = REDIS_FALLBACK[name] === 'database' ? database : memoryLimiter(name, limit);
+        return [name, redisLimiter(this.redis, `${config.redisKeyPrefix}:rl:${name}`, limit, fallback)];
+      }),
+    ) as Record<RateLimitName, RateLimiterAbstract>;
+  }
+
+  /**
+   * Counts one request against `name` for `key`, sets the X-RateLimit-* headers, and throws
+   * 429 RATE_LIMITED (with Retry-After) once the limit is spent.
+   */
+  async consume(name: RateLimitName, key: string | number, reply: FastifyReply, context: RateLimitContext = {}): Promise<void> {
+    const { points } = this.config.rateLimits[name];
+    let result: RateLimiterRes;
+    try {
+      result = await this.limiters[name].consume(String(key));
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      this.audit.record({ type: 'rate_limit.refused', outcome: 'refused', reason: name, ...context });
+      throw new AppError('RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, {
+        headers: { ...rateLimitHeaders(points, rejection), 'retry-after': String(retryAfter) },
+      });
+    }
+    void reply.headers(rateLimitHeaders(points, result));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}
+
+function rateLimitHeaders(points: number, result: RateLimiterRes): Record<string, string> {
+  return {
+    'x-ratelimit-limit': String(points),
+    'x-ratelimit-remaining': String(Math.max(0, result.remainingPoints)),
+    // When the window ends, in epoch seconds.
+    'x-ratelimit-reset': String(Math.ceil((Date.now() + Math.max(0, result.msBeforeNext)) / 1000)),
+  };
+}
+
+function databaseLimiter(dataSource: DataSource, name: RateLimitName, limit: RateLimitConfig, sweep: boolean): RateLimiterAbstract {
+  const common = {
+    keyPrefix: name,
+    points: limit.points,
+    duration: limit.seconds,
+    tableName: TABLE,
+    tableCreated: true,
+    clearExpiredByTimeout: sweep,
+  };
+  if (dialectOf(dataSource) === 'postgres') {
+    return new RateLimiterPostgres({ ...common, storeClient: dataSource, storeType: 'typeorm' });
+  }
+  const driver = dataSource.driver as unknown as { pool: unknown; database: string };
+  return new RateLimiterMySQL({ ...common, storeClient: driver.pool, storeType: 'pool', dbName: driver.database });
+}
+
+function memoryLimiter(name: RateLimitName, limit: RateLimitConfig): RateLimiterAbstract {
+  return new RateLimiterMemory({ keyPrefix: name, points: limit.points, duration: limit.seconds });
+}
+
+function redisLimiter(redis: Redis, keyPrefix: string, limit: RateLimitConfig, fallback: RateLimiterAbstract): RateLimiterAbstract {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix,
+    points: limit.points,
+    duration: limit.seconds,
+    // Not ready (down, reconnecting): decide with the fallback at once rather than wait.
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: fallback,
+  });
+}
+
+function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  let lastWarning = 0;
+  redis.on('error', (error: Error) => {
+    // Reconnection errors repeat every second or so: one warning a minute is enough.
+    if (Date.now() - lastWarning > 60_000) {
+      lastWarning = Date.now();
+      logger.warn({ err: error }, 'Redis unreachable: rate limits use their fallbacks');
+    }
+  });
+  return redis;
+}
