@@ -44,8 +44,10 @@ export async function startServer(givenConfig: HandoffConfig, logger: Logger): P
     const app = await createApp(config, dataSource, logger, publicUrl);
     await app.get(SigningKeysService).ensureKey(dataSource);
     const url = await listen(app, config);
-    // Without HANDOFF_PUBLIC_URL the issuer is the address listened on, now with its real port.
-    if (!config.publicUrl) publicUrl.settle(url);
+    if (!config.publicUrl && config.server.port === 0) publicUrl.settlePort(Number(new URL(url).port));
+    if (!config.publicUrl && config.database.kind !== 'pglite') {
+      logger.warn(`HANDOFF_PUBLIC_URL is not set: tokens are issued by ${publicUrl.origin}; set it to the public URL`);
+    }
     return {
       app,
       dataSource,

@@ -10,6 +10,4 @@ export const ACCESS_TOKEN_ERRORS = {
   IDENTITY_CONFLICT: { status: 401, level: 'warn' },
   /** An external issuer's keys could not be fetched: the token can be neither accepted nor refused. */
   ISSUER_UNAVAILABLE: { status: 503, level: 'error' },
-  TOKEN_TTL_TOO_LONG: { status: 400, level: 'info' },
-  UNSUPPORTED_TOKEN_TYPE: { status: 400, level: 'info', oauthError: 'unsupported_token_type' },
 } as const;

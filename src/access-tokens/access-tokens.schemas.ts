@@ -11,5 +11,3 @@ export const OAuthTokenRequestSchema = z.object({
   client_secret: z.string().max(200).optional(),
 });
 export type OAuthTokenRequestDto = z.infer<typeof OAuthTokenRequestSchema>;
-
-export const TokenIdParamSchema = z.coerce.number().int().positive().max(2_147_483_647);

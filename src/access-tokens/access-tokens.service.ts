@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import { CLOCK_TOLERANCE_SECONDS } from '../common/credentials.js';
 import { sha256Hex } from '../common/crypto.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
@@ -15,8 +16,6 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 /** Far above any token Handoff issues; longer input is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 4096;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-/** Allowed clock difference between the instances that issue and verify. */
-const CLOCK_TOLERANCE_SECONDS = 5;
 
 export interface IssuedAccessToken {
   accessToken: string;
@@ -65,7 +64,7 @@ export class AccessTokensService {
   async issue(userId: number, options: { ttlSeconds?: number; audience?: string } = {}): Promise<IssuedAccessToken> {
     const ttl = options.ttlSeconds ?? this.config.tokens.defaultTtlSeconds;
     if (ttl > this.config.tokens.maxTtlSeconds) {
-      throw new AppError('TOKEN_TTL_TOO_LONG', `ttl must not exceed ${this.config.tokens.maxTtlSeconds} seconds`, {
+      throw new AppError('VALIDATION_ERROR', `ttl: must not exceed ${this.config.tokens.maxTtlSeconds} seconds`, {
         field: 'ttl',
       });
     }
@@ -117,8 +116,11 @@ export class AccessTokensService {
   ): Promise<Omit<VerifiedAccessToken, 'tokenId'> & { tokenHash: string }> {
     if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('ERR_TOO_LONG');
     const tokenHash = sha256Hex(token);
-    const claims = (await this.cachedClaims(tokenHash, audiences)) ?? (await this.verifySignatureAndClaims(token, audiences));
-    this.verified.set(tokenHash, claims);
+    let claims = await this.cachedClaims(tokenHash, audiences);
+    if (!claims) {
+      claims = await this.verifySignatureAndClaims(token, audiences);
+      this.verified.set(tokenHash, claims);
+    }
     const { kid: _kid, ...verified } = claims;
     return { ...verified, tokenHash };
   }

@@ -32,7 +32,6 @@ export class AuthUserToken {
   @CreateDateColumn({ name: 'created_at', type: Date, precision: 0, default: () => 'CURRENT_TIMESTAMP' })
   createdAt!: Date;
 
-  /** Kept current by the database (`ON UPDATE CURRENT_TIMESTAMP` on MariaDB, a trigger on PostgreSQL). */
   /** The JWT's `jti` (migration 1795600002000); NULL on rows from before it. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   jti!: string | null;
@@ -41,6 +40,7 @@ export class AuthUserToken {
   @Column({ name: 'expires_at', type: Date, precision: 0, nullable: true })
   expiresAt!: Date | null;
 
+  /** Kept current by the database (`ON UPDATE CURRENT_TIMESTAMP` on MariaDB, a trigger on PostgreSQL). */
   @UpdateDateColumn({
     name: 'updated_at',
     type: Date,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { bearerToken } from '../common/credentials.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
@@ -29,8 +30,6 @@ export type IntrospectionDto =
       token_type: 'Bearer';
     };
 
-const BEARER = /^Bearer +([^\s]+) *$/i;
-
 /** Who is calling: the user behind a Bearer JWT, Handoff's own or an external issuer's. */
 @Injectable()
 export class AuthenticationService {
@@ -48,7 +47,7 @@ export class AuthenticationService {
         headers: { 'www-authenticate': 'Bearer realm="handoff"' },
       });
     }
-    const token = BEARER.exec(authorization)?.[1];
+    const token = bearerToken(authorization);
     if (!token) throw invalidToken('ERR_NOT_BEARER');
 
     if (this.accessTokens.isOwnToken(token)) {

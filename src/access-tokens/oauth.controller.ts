@@ -1,7 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HandoffConfig } from '../config/config.js';
-import { Inject } from '@nestjs/common';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { invalidClient, readClientCredentials } from '../target-apps/client-credentials.js';
 import { type AuthenticatedApp, TargetAppsService } from '../target-apps/target-apps.service.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import { type AccessTokenDto, AccessTokensService } from './access-tokens.service.js';
-import { TokenIdParamSchema } from './access-tokens.schemas.js';
+import { idParamSchema } from '../common/validation.js';
 import type { AuthenticatedUser } from './authentication.service.js';
 import { CurrentUser, UserAuthGuard } from './user-auth.guard.js';
 
@@ -32,7 +32,7 @@ export class TokensController {
   @HttpCode(200)
   async revokeOne(
     @CurrentUser() user: AuthenticatedUser,
-    @Param('id', { schema: TokenIdParamSchema }) id: number,
+    @Param('id', { schema: idParamSchema }) id: number,
   ): Promise<{ revoked: true }> {
     await this.accessTokens.revokeOwn(user.id, id);
     return { revoked: true };

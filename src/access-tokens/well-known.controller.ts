@@ -40,9 +40,6 @@ export class WellKnownController {
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint: this.publicUrl.to('/oauth/revoke'),
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-      token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-      response_types_supported: [],
-      grant_types_supported: [],
     };
   }
 }

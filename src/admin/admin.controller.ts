@@ -25,7 +25,8 @@ import {
 } from '../target-apps/target-apps.schemas.js';
 import { TargetAppsService } from '../target-apps/target-apps.service.js';
 import { AdminGuard } from './admin.guard.js';
-import { type TokenIssueDto, TokenIssueSchema, UserIdParamSchema } from './admin.schemas.js';
+import { idParamSchema } from '../common/validation.js';
+import { type TokenIssueDto, TokenIssueSchema } from './admin.schemas.js';
 import { AdminService } from './admin.service.js';
 
 /** The operators' API: the same actions as the `handoff` CLI. */
@@ -57,12 +58,12 @@ export class AdminController {
 
   @Post('users/:id/disable')
   @HttpCode(200)
-  disableUser(@Param('id', { schema: UserIdParamSchema }) id: number): Promise<{ tokensDisabled: number }> {
+  disableUser(@Param('id', { schema: idParamSchema }) id: number): Promise<{ tokensDisabled: number }> {
     return this.admin.disableUser(id);
   }
 
   @Delete('users/:id')
-  deleteUser(@Param('id', { schema: UserIdParamSchema }) id: number): Promise<{ tokensDisabled: number }> {
+  deleteUser(@Param('id', { schema: idParamSchema }) id: number): Promise<{ tokensDisabled: number }> {
     return this.admin.deleteUser(id);
   }
 

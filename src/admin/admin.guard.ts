@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error.js';
 import { constantTimeEqual } from '../common/crypto.js';
+import { bearerToken } from '../common/credentials.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 
@@ -26,6 +27,6 @@ export class AdminGuard implements CanActivate {
 /** True if the Authorization header carries the admin token (compared in constant time). */
 export function isAdminCredential(config: HandoffConfig, authorization: string | undefined): boolean {
   const expected = config.secrets.adminToken;
-  const presented = /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
+  const presented = bearerToken(authorization);
   return Boolean(expected && presented && constantTimeEqual(presented, expected));
 }

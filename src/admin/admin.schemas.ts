@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { emailSchema, userIdSchema } from '../directory/directory.schemas.js';
+import { idSchema } from '../common/validation.js';
+import { emailSchema } from '../directory/directory.schemas.js';
 import { appNameSchema } from '../target-apps/target-apps.schemas.js';
 
 export const TokenIssueSchema = z
   .strictObject({
-    user_id: userIdSchema.optional(),
+    user_id: idSchema.optional(),
     email: emailSchema.optional(),
     ttl: z.number().int().min(60).optional(),
     /** Handoff's own audience by default; a target app's name for a token meant for that app. */
@@ -15,5 +16,3 @@ export const TokenIssueSchema = z
     path: ['user_id'],
   });
 export type TokenIssueDto = z.infer<typeof TokenIssueSchema>;
-
-export const UserIdParamSchema = z.coerce.number().int().positive().max(2_147_483_647);

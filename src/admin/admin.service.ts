@@ -19,7 +19,7 @@ export class AdminService {
     options: { ttlSeconds?: number; audience?: string },
   ): Promise<IssuedAccessToken & { userId: number }> {
     const user = await this.directory.getUser(reference);
-    if (user.disabledAt) throw new AppError('USER_NOT_FOUND', 'The user is disabled');
+    if (user.disabledAt) throw new AppError('USER_DISABLED', 'The user is disabled: no token is issued');
     return { ...(await this.accessTokens.issue(user.id, options)), userId: user.id };
   }
 

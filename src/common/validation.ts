@@ -1,4 +1,5 @@
 import { StandardSchemaValidationPipe } from '@nestjs/common';
+import { z } from 'zod';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AppError } from './errors/app-error.js';
 
@@ -18,3 +19,9 @@ export function toValidationError(issues: readonly StandardSchemaV1.Issue[]): Ap
   if (!field) return new AppError('VALIDATION_ERROR', 'Request must be a JSON object (or a form) with the documented fields');
   return new AppError('VALIDATION_ERROR', `${field}: ${first?.message ?? 'invalid'}`, { field });
 }
+
+/** A row id in a JSON body: a positive 32-bit integer (every id column is INTEGER / INT). */
+export const idSchema = z.number().int().positive().max(2_147_483_647);
+
+/** The same id in a URL path segment. */
+export const idParamSchema = z.coerce.number().int().positive().max(2_147_483_647);

@@ -1,7 +1,8 @@
 /**
  * The public origin of the service, which is also the issuer of its JWTs and the base of the
- * URLs in its OAuth metadata. Configured (HANDOFF_PUBLIC_URL), or derived from the listen address;
- * when the server picks its own port (PORT=0) the derived value is completed after listening.
+ * URLs in its OAuth metadata. Configured (HANDOFF_PUBLIC_URL), or derived from HOST and PORT the
+ * same way in the server and the CLI, so that both agree on the issuer; only when the server
+ * picks its own port (PORT=0) is the derived value completed after listening.
  */
 export class PublicUrl {
   constructor(private value: string) {}
@@ -16,9 +17,11 @@ export class PublicUrl {
     return `${this.value}${path}`;
   }
 
-  /** Called once the server knows the port it listens on. */
-  settle(origin: string): void {
-    this.value = origin;
+  /** With PORT=0 the derived origin learns its port once the server listens. */
+  settlePort(port: number): void {
+    const url = new URL(this.value);
+    url.port = String(port);
+    this.value = url.origin;
   }
 
   static fromConfig(config: { publicUrl: string | undefined; server: { host: string; port: number } }): PublicUrl {

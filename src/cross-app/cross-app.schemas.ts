@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { resourceIdSchema, userIdSchema } from '../directory/directory.schemas.js';
+import { idSchema } from '../common/validation.js';
+import { resourceIdSchema } from '../directory/directory.schemas.js';
 import { appNameSchema } from '../target-apps/target-apps.schemas.js';
 
 /** A handoff token: 32 random bytes as 64 lowercase hex characters. */
@@ -10,7 +11,7 @@ export const permissionSchema = z
   .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, 'a permission name: letters, digits and _ . : -, up to 100');
 
 export const GenerateSessionSchema = z.strictObject({
-  account_id: userIdSchema.nullable().optional(),
+  account_id: idSchema.nullable().optional(),
   target_app: appNameSchema.optional(),
   callback_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
 });
@@ -30,8 +31,8 @@ export const UserAccountsQuerySchema = z.object({ session_token: sessionTokenSch
 
 export const RevokeSessionSchema = z.union([
   z.strictObject({ session_token: sessionTokenSchema }),
-  z.strictObject({ session_id: userIdSchema }),
-  z.strictObject({ all: z.literal(true), user_id: userIdSchema.optional() }),
+  z.strictObject({ session_id: idSchema }),
+  z.strictObject({ all: z.literal(true), user_id: idSchema.optional() }),
 ]);
 export type RevokeSessionDto = z.infer<typeof RevokeSessionSchema>;
 

@@ -3,6 +3,7 @@ import { CrossAppSession } from '../cross-app/cross-app-session.entity.js';
 import { Account } from '../directory/account.entity.js';
 import { AccountMembership } from '../directory/account-membership.entity.js';
 import { AccountResource } from '../directory/account-resource.entity.js';
+import { ExternalIdentityTombstone } from '../directory/external-identity-tombstone.entity.js';
 import { User } from '../directory/user.entity.js';
 import { AuthSession } from '../qr-login/auth-session.entity.js';
 import { SigningKey } from '../signing-keys/signing-key.entity.js';
@@ -14,6 +15,7 @@ export const entities = [
   Account,
   AccountMembership,
   AccountResource,
+  ExternalIdentityTombstone,
   CrossAppSession,
   AuthUserToken,
   AuthSession,

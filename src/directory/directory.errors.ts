@@ -1,6 +1,7 @@
 export const DIRECTORY_ERRORS = {
   USER_NOT_FOUND: { status: 404, level: 'info' },
   USER_EXISTS: { status: 409, level: 'info' },
+  USER_DISABLED: { status: 409, level: 'info' },
   ACCOUNT_NOT_FOUND: { status: 404, level: 'info' },
   ACCOUNT_EXISTS: { status: 409, level: 'info' },
 } as const;

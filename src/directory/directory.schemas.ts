@@ -7,7 +7,6 @@ export const accountSlugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1 to 100');
 export const roleSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/, 'a lowercase role name, 1 to 50 characters');
-export const userIdSchema = z.number().int().positive().max(2_147_483_647);
 
 export const UserCreateSchema = z.strictObject({ email: emailSchema, name: personNameSchema.optional() });
 export type UserCreateDto = z.infer<typeof UserCreateSchema>;

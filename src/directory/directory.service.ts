@@ -116,6 +116,7 @@ export class DirectoryService {
    */
   async provisionExternalUser(identity: ExternalIdentity): Promise<ActiveUser | null> {
     let user = await this.users.findByExternalIdentity(identity.issuer, identity.subject);
+    if (!user && (await this.users.isTombstoned(identity.issuer, identity.subject))) return null;
     if (!user) {
       try {
         user = await this.users.insert({

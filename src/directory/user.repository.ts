@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
+import { ExternalIdentityTombstone } from './external-identity-tombstone.entity.js';
 import { User } from './user.entity.js';
 
 export interface NewUser {
@@ -80,8 +81,27 @@ export class UserRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Deletes the user. An externally provisioned user leaves a tombstone of its (issuer, subject),
+   * in the same transaction, so that its issuer's tokens do not create it again.
+   */
   async deleteById(id: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const user = await manager.getRepository(User).findOneBy({ id });
+    if (!user) return false;
+    if (user.externalIssuer && user.externalSubject) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ExternalIdentityTombstone)
+        .values({ externalIssuer: user.externalIssuer, externalSubject: user.externalSubject })
+        .orUpdate(['external_subject'], ['external_issuer', 'external_subject'])
+        .execute();
+    }
     const result = await manager.getRepository(User).delete({ id });
     return (result.affected ?? 0) > 0;
+  }
+
+  async isTombstoned(issuer: string, subject: string): Promise<boolean> {
+    return (await this.dataSource.getRepository(ExternalIdentityTombstone).countBy({ externalIssuer: issuer, externalSubject: subject })) > 0;
   }
 }

@@ -19,6 +19,12 @@ import { SigningKeyRepository } from './signing-key.repository.js';
 
 /** How long a loaded key set is trusted before it is read again (rotations by other processes). */
 const KEY_SET_TTL_MS = 30_000;
+/**
+ * A retired key stays published this much longer than the longest token lifetime: other
+ * instances may go on signing with it until they re-read the keys, and clients cache the JWKS
+ * (max-age 60 s).
+ */
+const PUBLISH_MARGIN_SECONDS = KEY_SET_TTL_MS / 1000 + 60;
 /** A token with an unknown `kid` re-reads the keys at most this often (no amplification). */
 const UNKNOWN_KID_REFRESH_MS = 1_000;
 
@@ -125,7 +131,7 @@ export class SigningKeysService {
         publicJwk: JSON.stringify({ ...publicJwk, kid, alg: algorithm, use: 'sig' }),
         privateKeyEncrypted: encryptPrivateKey(this.encryptionSecret(), await exportPKCS8(privateKey), kid),
       },
-      this.config.tokens.maxTtlSeconds,
+      this.config.tokens.maxTtlSeconds + PUBLISH_MARGIN_SECONDS,
     );
     return { kid, retired };
   }

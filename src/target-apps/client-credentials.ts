@@ -17,14 +17,15 @@ export function readClientCredentials(
   body: { client_id?: string; client_secret?: string },
 ): ClientCredentials {
   const basic = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(request.headers.authorization ?? '')?.[1];
-  const posted = body.client_id !== undefined || body.client_secret !== undefined;
-  if (basic && posted) throw invalidClient(true, 'Use one client authentication method, not two');
+  // Some libraries send client_id in the body next to Basic: allowed, as long as it agrees.
+  if (basic && body.client_secret !== undefined) throw invalidClient(true, 'Use one client authentication method, not two');
   if (basic) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw invalidClient(true);
+    let credentials: ClientCredentials;
     try {
-      return {
+      credentials = {
         clientId: formDecode(decoded.slice(0, colon)),
         clientSecret: formDecode(decoded.slice(colon + 1)),
         method: 'client_secret_basic',
@@ -32,6 +33,8 @@ export function readClientCredentials(
     } catch {
       throw invalidClient(true);
     }
+    if (body.client_id !== undefined && body.client_id !== credentials.clientId) throw invalidClient(true);
+    return credentials;
   }
   if (body.client_id && body.client_secret) {
     return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };

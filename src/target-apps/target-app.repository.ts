@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
+import { execute } from '../database/sql.js';
 import { TargetAppSecret } from './target-app-secret.entity.js';
 import { TargetApp } from './target-app.entity.js';
 
@@ -10,6 +11,26 @@ export class TargetAppRepository {
 
   findByName(name: string): Promise<TargetApp | null> {
     return this.dataSource.getRepository(TargetApp).findOneBy({ name });
+  }
+
+  /**
+   * The app of this name with the hashes of its active secrets, in one query whether or not the
+   * app exists (an unknown name must not answer faster).
+   */
+  async findWithActiveSecretHashes(name: string): Promise<{ app: Pick<TargetApp, 'id' | 'name' | 'allowedOrigins'>; hashes: string[] } | null> {
+    const { rows } = await execute<{ id: number; name: string; allowed_origins: string; secret_hash: string }>(
+      this.dataSource,
+      `SELECT a.id, a.name, a.allowed_origins, s.secret_hash FROM target_apps a
+       JOIN target_app_secrets s ON s.target_app_id = a.id AND s.retired_at IS NULL
+       WHERE a.name = ${placeholder(dialectOf(this.dataSource), 1)}`,
+      [name],
+    );
+    const [first] = rows;
+    if (!first) return null;
+    return {
+      app: { id: Number(first.id), name: first.name, allowedOrigins: JSON.parse(first.allowed_origins) as string[] },
+      hashes: rows.map((row) => row.secret_hash),
+    };
   }
 
   /** The app whose active (unretired) secret has this SHA-256; on every target-app request. */

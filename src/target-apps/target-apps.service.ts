@@ -58,18 +58,17 @@ export class TargetAppsService {
   }
 
   /**
-   * The app if `secret` is one of its active secrets. Every active secret is compared (in
-   * constant time), and an unknown app costs the same comparison, so timing tells nothing.
+   * The app if `secret` is one of its active secrets. One query either way, every active secret
+   * compared in constant time, and an unknown app costs a comparison too.
    */
   async authenticate(name: string, secret: string): Promise<AuthenticatedApp | null> {
-    const app = await this.repository.findByName(name);
-    const hashes = app ? (await this.repository.activeSecrets(app.id)).map((row) => row.secretHash) : [];
+    const found = await this.repository.findWithActiveSecretHashes(name);
     const presented = sha256Hex(secret);
     let matched = false;
-    for (const hash of hashes.length > 0 ? hashes : [ABSENT_SECRET_HASH]) {
+    for (const hash of found?.hashes ?? [ABSENT_SECRET_HASH]) {
       matched = constantTimeEqual(presented, hash) || matched;
     }
-    return app && matched ? { id: app.id, name: app.name, allowedOrigins: app.allowedOrigins } : null;
+    return found && matched ? found.app : null;
   }
 
   /**

@@ -27,7 +27,7 @@ const CROSS_APP_INDEXES = [
  *   (MySQL has none).
  */
 const SCHEMA_EQUIVALENCES = [
-  /^ALTER TABLE "\w+" ALTER COLUMN "(created_at|updated_at)" SET DEFAULT now\(\)$/,
+  /^ALTER TABLE "\w+" ALTER COLUMN "\w+_at" SET DEFAULT now\(\)$/,
   /^ALTER TABLE "(cross_app_sessions|auth_sessions)" (DROP COLUMN "ip_address"|ADD "ip_address" character varying\(45\))$/,
   /^ALTER TABLE `auth_sessions` (DROP PRIMARY KEY|DROP COLUMN `id`|ADD `id` uuid NOT NULL PRIMARY KEY)$/,
 ];

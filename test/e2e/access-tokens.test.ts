@@ -13,6 +13,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
+import { AuthUserToken } from '../../src/access-tokens/auth-user-token.entity.js';
 import { sha256Hex } from '../../src/common/crypto.js';
 import { SigningKeysService } from '../../src/signing-keys/signing-keys.service.js';
 import { describeEachDatabase } from '../support/test-databases.js';
@@ -23,6 +24,8 @@ const SECONDS = () => Math.floor(Date.now() / 1000);
 describeEachDatabase('access tokens: issue, publish, verify, refuse', (database) => {
   let server: TestServer;
   const issued: string[] = [];
+  /** Log lines of servers this suite has stopped, for the final scan. */
+  const earlierLogs: string[] = [];
   // Fixed, so that the issuer stays the same when the server restarts.
   let port: string;
 
@@ -33,6 +36,23 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
   after(async () => {
     await server?.close();
   });
+
+  /**
+   * Gives a crafted token the registry row an issued token would have (its hash and jti), so
+   * that the only thing wrong with it is the one a case is about.
+   */
+  async function register(token: string): Promise<string> {
+    const [, payload] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { sub: string; jti: string };
+    await server.dataSource.getRepository(AuthUserToken).insert({
+      userId: Number(claims.sub),
+      accessToken: sha256Hex(token),
+      jti: claims.jti,
+      expiresAt: new Date(Date.now() + 600_000),
+      disabled: false,
+    });
+    return token;
+  }
 
   /** Signs arbitrary claims with Handoff's current private key, as only Handoff can. */
   async function forge(claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
@@ -76,7 +96,11 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     const listed = await server.request<{ tokens: Array<Record<string, unknown>> }>('GET', '/api/tokens', { token });
     assert.equal(listed.status, 200);
     assert.equal(listed.body.tokens.length, 1);
-    assert.deepEqual(Object.keys(listed.body.tokens[0]!).sort(), ['createdAt', 'disabled', 'expiresAt', 'id', 'updatedAt']);
+    const [listedToken] = listed.body.tokens;
+    assert.deepEqual(Object.keys(listedToken!).sort(), ['createdAt', 'disabled', 'expiresAt', 'id', 'updatedAt']);
+    assert.equal(listedToken!.disabled, false);
+    const hoursLeft = (Date.parse(String(listedToken!.expiresAt)) - Date.now()) / 3_600_000;
+    assert.ok(hoursLeft > 0.95 && hoursLeft <= 1, `expires in an hour, got ${hoursLeft}`);
     assert.ok(!listed.text.includes(token) && !listed.text.includes(sha256Hex(token)));
   });
 
@@ -103,6 +127,7 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     await server.dataSource.query(
       `UPDATE signing_keys SET publish_until = CURRENT_TIMESTAMP - ${interval} WHERE retired_at IS NOT NULL`,
     );
+    earlierLogs.push(...server.logs);
     await server.close();
     server = await TestServer.start(database(), { PORT: port });
     const after = await server.request<{ keys: JWK[] }>('GET', '/.well-known/jwks.json');
@@ -119,6 +144,7 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
   test('refuses every bad credential with 401 and the same answer', async () => {
     const good = issued[1]!;
     const [header, payload] = good.split('.') as [string, string, string];
+    void payload;
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const kid = decodeProtectedHeader(good).kid;
     const publicJwk = (await server.request<{ keys: JWK[] }>('GET', '/.well-known/jwks.json')).body.keys.find(
@@ -128,18 +154,22 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     const now = SECONDS();
     const stranger = await generateKeyPair('ES256');
 
+    // Each with a fresh jti and a registry row of its own: only the named defect can refuse it.
+    const fresh = () => ({ ...claims, jti: randomUUID() });
     const cases: Record<string, string> = {
-      'alg none': `${base64url.encode(JSON.stringify({ alg: 'none', kid, typ: 'JWT' }))}.${payload}.`,
-      'HS256 signed with the public key as secret': await new SignJWT(claims)
-        .setProtectedHeader({ alg: 'HS256', kid })
-        .sign(new TextEncoder().encode(publicPem)),
-      'unknown kid': await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'not-a-key' }).sign(stranger.privateKey),
-      'a stranger key under a known kid': await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).sign(stranger.privateKey),
-      'wrong iss': await forge({ ...claims, iss: 'https://evil.example' }),
-      'wrong aud': await forge({ ...claims, aud: 'someone-else' }),
-      expired: await forge({ ...claims, iat: now - 7200, exp: now - 3600 }),
-      'nbf in the future': await forge({ ...claims, nbf: now + 3600 }),
-      'tampered payload': `${header}.${base64url.encode(JSON.stringify({ ...claims, sub: '999' }))}.${good.split('.')[2]}`,
+      'alg none': await register(`${base64url.encode(JSON.stringify({ alg: 'none', kid, typ: 'JWT' }))}.${base64url.encode(JSON.stringify(fresh()))}.`),
+      'HS256 signed with the public key as secret': await register(
+        await new SignJWT(fresh()).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(publicPem)),
+      ),
+      'unknown kid': await register(await new SignJWT(fresh()).setProtectedHeader({ alg: 'ES256', kid: 'not-a-key' }).sign(stranger.privateKey)),
+      'a stranger key under a known kid': await register(
+        await new SignJWT(fresh()).setProtectedHeader({ alg: 'ES256', kid }).sign(stranger.privateKey),
+      ),
+      'wrong iss': await register(await forge({ ...fresh(), iss: 'https://evil.example' })),
+      'wrong aud': await register(await forge({ ...fresh(), aud: 'someone-else' })),
+      expired: await register(await forge({ ...fresh(), iat: now - 7200, exp: now - 3600 })),
+      'nbf in the future': await register(await forge({ ...fresh(), nbf: now + 3600 })),
+      'tampered payload': await register(`${header}.${base64url.encode(JSON.stringify({ ...fresh(), sub: '999' }))}.${good.split('.')[2]}`),
       'validly signed but never issued (no registry row)': await forge({ sub: claims.sub }),
       'registry row of another token (same jti, other hash)': await forge({ sub: claims.sub, jti: claims.jti }),
       garbage: 'not-a-jwt',
@@ -220,7 +250,7 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
       assert.deepEqual([refused.status, refused.body.code], [401, 'TOKEN_INVALID']);
     }
     const again = await server.admin('POST', '/tokens', { email: 'disable-me@example.com' });
-    assert.equal(again.status, 404, 'a disabled user gets no new token');
+    assert.deepEqual([again.status, again.body.code], [409, 'USER_DISABLED'], 'a disabled user gets no new token');
   });
 
   test('no token, hash or secret appears in any log line', async () => {
@@ -230,7 +260,7 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
       database().env.HANDOFF_KEY_ENCRYPTION_SECRET!,
       (await import('../support/test-server.js')).ADMIN_TOKEN,
     ];
-    const logs = server.logs.join('\n');
+    const logs = [...earlierLogs, ...server.logs].join('\n');
     assert.ok(server.logs.length > 20, 'requests were logged');
     for (const secret of secrets) assert.ok(!logs.includes(secret), 'a secret leaked into the logs');
     assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\./.test(logs), 'no JWT-looking string in the logs');

@@ -100,6 +100,25 @@ describeEachDatabase('external issuers: users arrive with their own JWTs', (data
     assert.equal(result.body.code, 'IDENTITY_CONFLICT');
   });
 
+  test('an address the issuer marks unverified is refused', async () => {
+    const token = await rs256({ sub: 'idp|unverified', email: 'ceo@example.com', email_verified: false });
+    const result = await server.request('GET', '/api/me', { token });
+    assert.deepEqual([result.status, result.body.code], [401, 'TOKEN_INVALID']);
+    const verified = await rs256({ sub: 'idp|verified', email: 'vera@example.com', email_verified: true });
+    assert.equal((await server.request('GET', '/api/me', { token: verified })).status, 200);
+  });
+
+  test('a deleted external user stays deleted: its next token does not create it again', async () => {
+    const token = await hs256({ sub: 'to-delete', email: 'deleted@example.com' });
+    const me = await server.request('GET', '/api/me', { token });
+    assert.equal(me.status, 200);
+    assert.equal((await server.admin('DELETE', `/users/${String(me.body.id)}`)).status, 200);
+    const again = await server.request('GET', '/api/me', { token });
+    assert.deepEqual([again.status, again.body.code], [401, 'TOKEN_INVALID']);
+    const users = await server.admin<{ users: Array<{ email: string }> }>('GET', '/users');
+    assert.ok(!users.body.users.some((user) => user.email === 'deleted@example.com'));
+  });
+
   test('a disabled external user is refused', async () => {
     const token = await hs256({ sub: 'to-disable', email: 'gone@example.com' });
     const me = await server.request('GET', '/api/me', { token });
@@ -115,5 +134,11 @@ describeEachDatabase('external issuers: users arrive with their own JWTs', (data
     const result = await server.request('GET', '/api/me', { token });
     assert.equal(result.status, 503);
     assert.equal(result.body.code, 'ISSUER_UNAVAILABLE');
+  });
+
+  test('no secret or token appears in any log line', async () => {
+    const logs = server.logs.join('\n');
+    assert.ok(!logs.includes(HS_SECRET));
+    assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\./.test(logs), 'no JWT-looking string in the logs');
   });
 });

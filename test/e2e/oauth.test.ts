@@ -124,7 +124,7 @@ describeEachDatabase('OAuth: introspection (RFC 7662), revocation (RFC 7009), me
   });
 
   test('revocation answers exactly 200 for any token, and a revoked token is refused at once', async () => {
-    for (const candidate of ['garbage', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA', 'x'.repeat(9000).slice(0, 8192)]) {
+    for (const candidate of ['garbage', 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.AAAA', 'x'.repeat(8192)]) {
       const result = await server.request('POST', '/oauth/revoke', { form: { token: candidate }, headers: basic('hi-events', secret) });
       assert.equal(result.status, 200);
       assert.equal(result.text, '');

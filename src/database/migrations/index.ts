@@ -11,6 +11,7 @@ import { AddAuthUserTokenJtiAndExpiry1795600002000 } from './1795600002000-AddAu
 import { CreateSigningKeys1795600003000 } from './1795600003000-CreateSigningKeys.js';
 import { CreateAccountResources1795600004000 } from './1795600004000-CreateAccountResources.js';
 import { CreateRateLimits1795600005000 } from './1795600005000-CreateRateLimits.js';
+import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-CreateExternalIdentityTombstones.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   CreateSigningKeys1795600003000,
   CreateAccountResources1795600004000,
   CreateRateLimits1795600005000,
+  CreateExternalIdentityTombstones1795600006000,
 ];
