@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Emails are compared and stored lower-cased. */
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email().max(255));
-export const personNameSchema = z.string().trim().min(1).max(255);
+// Control characters (NUL above all, which PostgreSQL cannot store) have no place in a name.
+export const personNameSchema = z.string().trim().min(1).max(255).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 export const accountSlugSchema = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/, 'lowercase letters, digits and dashes, 1 to 100');

@@ -140,6 +140,16 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
+/** Redis for the tests that need it: why it cannot be used, or undefined when it can. */
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+const redisMissing = (await reachable(6379)) ? undefined : 'Redis is not reachable on 127.0.0.1:6379';
+
+/** Options for a test that needs Redis: skipped locally without it, failed under CI. */
+export function needsRedis(): { skip?: string } {
+  if (redisMissing && IN_CI) throw new Error(`${redisMissing}: CI requires it`);
+  return redisMissing ? { skip: redisMissing } : {};
+}
+
 const availability: Record<TestDatabaseKind, string | undefined> = {
   pglite: undefined,
   postgres: (await reachable(POSTGRES.port)) ? undefined : `PostgreSQL is not reachable on 127.0.0.1:${POSTGRES.port}`,
