@@ -1,54 +1,39 @@
-import autocannon from 'autocannon';
+import pg from 'pg';
 import { type BenchDatabase, BenchServer, postgresReachable } from './bench-server.js';
+import { population, type Scenario, scenarios } from './handoff-scenarios.js';
+import { type Figures, measureDirect, measureHttp } from './load.js';
 
 /**
- * `npm run bench`: load on a Handoff server, printed as requests/s and latency percentiles.
- * Bounded: each scenario warms up, then runs for a fixed time at a fixed number of connections.
+ * `npm run bench`: load on a Handoff server (its own process), printed as requests/s and latency
+ * percentiles, next to the ceiling of the same SQL statements issued directly with `pg` at the
+ * same concurrency. Bounded: each scenario warms up, then runs a fixed time.
  * Options: --database postgres|pglite (default: postgres when reachable), --seconds N (default 10),
  * --connections N (default 16).
  */
-interface Scenario {
-  readonly name: string;
-  readonly path: string;
-  readonly headers?: Record<string, string>;
-}
-
-interface Figures {
-  readonly scenario: string;
-  readonly requestsPerSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
-
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
 }
 
-async function measure(url: string, scenario: Scenario, seconds: number, connections: number): Promise<Figures> {
-  const run = (duration: number) =>
-    autocannon({ url: `${url}${scenario.path}`, headers: scenario.headers, connections, duration, pipelining: 1 });
-  await run(Math.min(2, seconds));
-  const result = await run(seconds);
-  return {
-    scenario: scenario.name,
-    requestsPerSecond: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
+interface Row {
+  readonly scenario: string;
+  readonly http: Figures;
+  readonly direct: Figures | undefined;
 }
 
-function print(database: string, connections: number, rows: readonly Figures[]): void {
-  process.stdout.write(`\nHandoff benchmark — ${database}, ${connections} connections\n`);
-  process.stdout.write(`${'scenario'.padEnd(40)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'non-2xx'.padStart(10)}\n`);
-  for (const row of rows) {
+function print(database: string, connections: number, rows: readonly Row[]): void {
+  const cell = (value: string | number, width = 10) => String(value).padStart(width);
+  process.stdout.write(
+    `\nHandoff benchmark — ${database}, ${connections} concurrent clients, each its own user and target app (load generator on the same machine)\n`,
+  );
+  process.stdout.write(
+    `${'scenario'.padEnd(28)}${cell('req/s')}${cell('p50 ms')}${cell('p99 ms')}${cell('failed')}  |${cell('pg req/s')}${cell('pg p50')}${cell('pg p99')}${cell('ratio', 8)}\n`,
+  );
+  for (const { scenario, http, direct } of rows) {
+    const ratio = direct ? `${Math.round((http.requestsPerSecond / direct.requestsPerSecond) * 100)}%` : '';
     process.stdout.write(
-      `${row.scenario.padEnd(40)}${String(row.requestsPerSecond).padStart(10)}${String(row.p50).padStart(10)}` +
-        `${String(row.p99).padStart(10)}${String(row.non2xx + row.errors).padStart(10)}\n`,
+      `${scenario.padEnd(28)}${cell(http.requestsPerSecond)}${cell(http.p50)}${cell(http.p99)}${cell(http.failures)}  |` +
+        `${cell(direct?.requestsPerSecond ?? '')}${cell(direct?.p50 ?? '')}${cell(direct?.p99 ?? '')}${cell(ratio, 8)}\n`,
     );
   }
 }
@@ -59,20 +44,26 @@ async function main(): Promise<void> {
   const connections = Number(option('connections', '16'));
   process.stderr.write(`starting Handoff on ${database}…\n`);
   const server = await BenchServer.start(database);
+  const pool = server.databaseUrl ? new pg.Pool({ connectionString: server.databaseUrl, max: 20 }) : undefined;
+  const counterPool = server.databaseUrl
+    ? new pg.Pool({ connectionString: server.databaseUrl, max: 10, options: '-c synchronous_commit=off' })
+    : undefined;
   try {
-    await server.admin('POST', '/users', { email: 'bench@example.com', name: 'Bench' });
-    const { accessToken } = await server.admin<{ accessToken: string }>('POST', '/tokens', { email: 'bench@example.com' });
-    const scenarios: Scenario[] = [
-      { name: 'GET /health/live (no auth)', path: '/health/live' },
-      { name: 'GET /api/me (user JWT + registry)', path: '/api/me', headers: { authorization: `Bearer ${accessToken}` } },
-    ];
-    const rows: Figures[] = [];
-    for (const scenario of scenarios) {
-      process.stderr.write(`measuring ${scenario.name} for ${seconds} s…\n`);
-      rows.push(await measure(server.url, scenario, seconds, connections));
+    // One user and one target app per concurrent client (see population()).
+    const clients = await population(server, connections);
+    // Enough handoff tokens for two validate runs at up to 10,000 validations a second.
+    const perClient = Math.ceil((2 * 10_000 * (seconds + 2)) / connections);
+    const list: Scenario[] = await scenarios(clients, pool && counterPool ? { pool, counterPool } : undefined, perClient);
+    const rows: Row[] = [];
+    for (const scenario of list) {
+      process.stderr.write(`measuring ${scenario.name}…\n`);
+      const http = await measureHttp(server.url, scenario.http, seconds, connections);
+      const direct = scenario.direct ? await measureDirect(scenario.direct, seconds, connections) : undefined;
+      rows.push({ scenario: scenario.name, http, direct });
     }
     print(database, connections, rows);
   } finally {
+    await Promise.all([pool?.end(), counterPool?.end()]);
     await server.stop();
   }
 }

@@ -11,6 +11,7 @@ import type { PublicUrl } from './config/public-url.js';
 import { CrossAppModule } from './cross-app/cross-app.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
+import { DocsModule } from './docs/docs.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         AccessTokensModule,
         AdminModule,
         CrossAppModule,
+        DocsModule,
       ],
     };
   }

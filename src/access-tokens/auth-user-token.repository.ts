@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf, placeholder } from '../database/dialect.js';
+import { execute } from '../database/sql.js';
 import { AuthUserToken } from './auth-user-token.entity.js';
 
 export interface NewAccessTokenRecord {
@@ -33,7 +34,8 @@ export class AuthUserTokenRepository {
    */
   async findEnabledByHashAndJti(tokenHash: string, jti: string): Promise<{ id: number; userId: number } | null> {
     const dialect = dialectOf(this.dataSource);
-    const rows: Array<{ id: number; user_id: number }> = await this.dataSource.query(
+    const { rows } = await execute<{ id: number; user_id: number }>(
+      this.dataSource,
       `SELECT id, user_id FROM auth_user_tokens
        WHERE access_token = ${placeholder(dialect, 1)} AND jti = ${placeholder(dialect, 2)} AND disabled = ${placeholder(dialect, 3)}`,
       [tokenHash, jti, false],

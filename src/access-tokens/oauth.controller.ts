@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/comm
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { invalidClient, readClientCredentials } from '../target-apps/client-credentials.js';
 import { type AuthenticatedApp, TargetAppsService } from '../target-apps/target-apps.service.js';
 import { AccessTokensService } from './access-tokens.service.js';
@@ -24,6 +25,7 @@ export class OAuthController {
   /** Always exactly 200 with an empty body once the client is authenticated, known token or not. */
   @Post('revoke')
   @HttpCode(200)
+  @ApiDoc({ summary: 'RFC 7009 token revocation (target-app client credentials)', form: true, errors: ['INVALID_CLIENT'] })
   async revoke(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -37,6 +39,7 @@ export class OAuthController {
 
   @Post('introspect')
   @HttpCode(200)
+  @ApiDoc({ summary: 'RFC 7662 token introspection (target-app client credentials)', form: true, errors: ['INVALID_CLIENT'] })
   async introspect(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -16,6 +16,11 @@ export interface NewCrossAppSession {
   readonly ttlSeconds: number;
 }
 
+/** A consumed session with what validation answers about its user (null: user disabled). */
+export interface ConsumedSession extends SessionRow {
+  readonly user: { readonly email: string; readonly name: string | null; readonly role: string | null } | null;
+}
+
 /** A session as the handoff endpoints need it. */
 export interface SessionRow {
   readonly id: number;
@@ -38,6 +43,19 @@ interface RawSession {
 }
 
 const SESSION_COLUMNS = 'id, user_id, account_id, target_app, expires_at, used_at, revoked_at';
+
+interface RawConsumed extends RawSession {
+  email: string | null;
+  name: string | null;
+  role: string | null;
+}
+
+/** A session with its (enabled) user and the user's role in the session's account. */
+const WITH_USER = `SELECT s.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at,
+    u.email, u.name, m.role
+  FROM FROM_SESSIONS
+  LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
+  LEFT JOIN account_members m ON m.user_id = s.user_id AND m.account_id = s.account_id`;
 
 /** Every statement on `cross_app_sessions`. The handoff path is plain SQL: it is the hot path. */
 @Injectable()
@@ -76,21 +94,33 @@ export class CrossAppSessionRepository {
   /**
    * Consumes the token for its target app: ONE conditional UPDATE, so that of any number of
    * concurrent validations exactly one changes the row (the others find `used_at` set and match
-   * nothing). MySQL has no UPDATE … RETURNING: the row is read after the update, by the
-   * validation that won it.
+   * nothing). The session comes back with its user's name, email and role in the session's
+   * account, which validation answers with: on PostgreSQL in the same statement (the UPDATE in
+   * a CTE), on MySQL, which has no UPDATE … RETURNING, read after the update by the validation
+   * that won it.
    */
-  async consume(tokenHash: string, targetApp: string): Promise<SessionRow | null> {
+  async consume(tokenHash: string, targetApp: string): Promise<ConsumedSession | null> {
     const now = nowSql(this.dialect);
     const p = (index: number) => placeholder(this.dialect, index);
     const update = `UPDATE cross_app_sessions SET used_at = ${now}
       WHERE token_hash = ${p(1)} AND target_app = ${p(2)}
         AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}`;
     if (this.dialect === 'postgres') {
-      const { rows } = await execute<RawSession>(this.dataSource, `${update} RETURNING ${SESSION_COLUMNS}`, [tokenHash, targetApp]);
-      return rows[0] ? toSession(rows[0]) : null;
+      const { rows } = await execute<RawConsumed>(
+        this.dataSource,
+        `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS}) ${WITH_USER.replace('FROM_SESSIONS', 'consumed s')}`,
+        [tokenHash, targetApp],
+      );
+      return rows[0] ? toConsumed(rows[0]) : null;
     }
     const { affected } = await execute(this.dataSource, update, [tokenHash, targetApp]);
-    return affected === 1 ? this.findByTokenHash(tokenHash) : null;
+    if (affected !== 1) return null;
+    const { rows } = await execute<RawConsumed>(
+      this.dataSource,
+      `${WITH_USER.replace('FROM_SESSIONS', 'cross_app_sessions s')} WHERE s.token_hash = ?`,
+      [tokenHash],
+    );
+    return rows[0] ? toConsumed(rows[0]) : null;
   }
 
   async findByTokenHash(tokenHash: string): Promise<SessionRow | null> {
@@ -160,6 +190,13 @@ export class CrossAppSessionRepository {
       .andWhere(`session.expires_at > ${nowSql(this.dialect)}`)
       .getOne();
   }
+}
+
+function toConsumed(row: RawConsumed): ConsumedSession {
+  return {
+    ...toSession(row),
+    user: row.email === null ? null : { email: row.email, name: row.name, role: row.role },
+  };
 }
 
 function toSession(row: RawSession): SessionRow {

@@ -11,6 +11,9 @@ import { CurrentApp, TargetAppGuard } from '../target-apps/target-app.guard.js';
 import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
 import {
   type GeneratedSessionDto,
+  GeneratedSessionSchema,
+  UserAccountsSchema,
+  ValidatedSessionSchema,
   type GenerateSessionDto,
   GenerateSessionSchema,
   type RevokeSessionDto,
@@ -27,6 +30,8 @@ import {
 } from './cross-app.schemas.js';
 import { CrossAppService, type RequestOrigin } from './cross-app.service.js';
 import { toValidationError } from '../common/validation.js';
+import { ApiDoc } from '../docs/api-doc.decorator.js';
+import { z } from 'zod';
 
 /** Longest user agent recorded; the rest is cut. */
 const USER_AGENT_MAX = 1024;
@@ -42,6 +47,11 @@ export class CrossAppController {
   @Post('generate-session')
   @HttpCode(200)
   @UseGuards(UserAuthGuard)
+  @ApiDoc({
+    summary: 'Create a single-use handoff token for a target app',
+    response: GeneratedSessionSchema,
+    errors: ['TARGET_APP_UNKNOWN', 'ACCOUNT_FORBIDDEN', 'CALLBACK_NOT_ALLOWED', 'RATE_LIMITED'],
+  })
   async generate(
     @CurrentUser() user: AuthenticatedUser,
     @Body({ schema: GenerateSessionSchema }) body: GenerateSessionDto,
@@ -55,6 +65,12 @@ export class CrossAppController {
   @Post('validate-session')
   @HttpCode(200)
   @UseGuards(TargetAppGuard)
+  @ApiDoc({
+    summary: "Trade a handoff token (once) for the user's identity and permissions",
+    description: 'The first validation consumes the token; any later one is a replay and fails like an unknown token.',
+    response: ValidatedSessionSchema,
+    errors: ['SESSION_INVALID', 'RATE_LIMITED'],
+  })
   async validate(
     @CurrentApp() app: AuthenticatedApp,
     @Body({ schema: ValidateSessionSchema }) body: ValidateSessionDto,
@@ -68,6 +84,7 @@ export class CrossAppController {
   /** The token comes in `X-Session-Token`, or else in the `session_token` query parameter. */
   @Get('user-accounts')
   @UseGuards(TargetAppGuard)
+  @ApiDoc({ summary: "The session user's accounts, roles and permissions", response: UserAccountsSchema, errors: ['SESSION_INVALID', 'RATE_LIMITED'] })
   async userAccounts(
     @CurrentApp() app: AuthenticatedApp,
     @Headers('x-session-token') header: string | undefined,
@@ -83,6 +100,11 @@ export class CrossAppController {
   @Post('validate-permission')
   @HttpCode(200)
   @UseGuards(TargetAppGuard)
+  @ApiDoc({
+    summary: "Whether the session user holds a permission in the session's account (and on a resource of it)",
+    response: z.object({ has_permission: z.boolean() }),
+    errors: ['SESSION_INVALID', 'RATE_LIMITED'],
+  })
   async validatePermission(
     @CurrentApp() app: AuthenticatedApp,
     @Body({ schema: ValidatePermissionSchema }) body: ValidatePermissionDto,
@@ -96,6 +118,7 @@ export class CrossAppController {
   /** The caller's sessions, newest first; never a token or a hash. */
   @Get('sessions')
   @UseGuards(UserAuthGuard)
+  @ApiDoc({ summary: "The caller's handoff sessions, newest first (never a token)" })
   sessions(
     @CurrentUser() user: AuthenticatedUser,
     @Query({ schema: SessionListQuerySchema }) query: { limit: number },
@@ -106,6 +129,7 @@ export class CrossAppController {
   @Post('revoke')
   @HttpCode(200)
   @UseGuards(UserOrAdminGuard)
+  @ApiDoc({ summary: "Revoke a session (by token or id) or all of a user's", response: z.object({ revoked: z.number().int() }), errors: ['FORBIDDEN'] })
   revoke(
     @CurrentActor() actor: Actor,
     @Body({ schema: RevokeSessionSchema }) body: RevokeSessionDto,

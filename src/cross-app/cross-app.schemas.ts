@@ -40,22 +40,30 @@ export const SessionListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export interface GeneratedSessionDto {
-  session_token: string;
-  expires_at: string;
-  account_id: number | null;
-  target_app: string;
-}
+export const GeneratedSessionSchema = z.object({
+  session_token: sessionTokenSchema,
+  expires_at: z.iso.datetime(),
+  account_id: z.number().int().nullable(),
+  target_app: z.string(),
+});
+export type GeneratedSessionDto = z.infer<typeof GeneratedSessionSchema>;
 
-export interface ValidatedSessionDto {
-  valid: true;
-  user_id: string;
-  email: string;
-  name: string;
-  account_id: number | null;
-  permissions: string[];
-  expires_at: string;
-}
+export const ValidatedSessionSchema = z.object({
+  valid: z.literal(true),
+  user_id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  account_id: z.number().int().nullable(),
+  permissions: z.array(z.string()),
+  expires_at: z.iso.datetime(),
+});
+export type ValidatedSessionDto = z.infer<typeof ValidatedSessionSchema>;
+
+export const UserAccountsSchema = z.object({
+  accounts: z.array(
+    z.object({ id: z.number().int(), name: z.string(), slug: z.string(), role: z.string(), permissions: z.array(z.string()) }),
+  ),
+});
 
 export interface SessionSummaryDto {
   id: number;

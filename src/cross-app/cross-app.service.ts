@@ -11,7 +11,7 @@ import { DirectoryService } from '../directory/directory.service.js';
 import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
 import { TargetAppsService } from '../target-apps/target-apps.service.js';
 import type { CrossAppSession } from './cross-app-session.entity.js';
-import { CrossAppSessionRepository, type SessionRow } from './cross-app-session.repository.js';
+import { type ConsumedSession, CrossAppSessionRepository, type SessionRow } from './cross-app-session.repository.js';
 import type {
   GeneratedSessionDto,
   GenerateSessionDto,
@@ -71,7 +71,7 @@ export class CrossAppService {
    */
   async validate(app: AuthenticatedApp, token: string, origin: RequestOrigin): Promise<ValidatedSessionDto> {
     const tokenHash = sha256Hex(token);
-    let session: SessionRow | null;
+    let session: ConsumedSession | null;
     try {
       session = await this.sessions.consume(tokenHash, app.name);
     } catch (error) {
@@ -83,7 +83,7 @@ export class CrossAppService {
       await this.recordFailedValidation(tokenHash, app, origin);
       throw invalidSession();
     }
-    const user = await this.directory.findActiveUserInAccount(session.userId, session.accountId);
+    const { user } = session;
     const event = { type: 'handoff.validate', userId: session.userId, app: app.name, accountId: session.accountId, sessionId: session.id, ip: origin.ip } as const;
     if (!user) {
       this.audit.record({ ...event, outcome: 'failure', reason: 'user_inactive' });
@@ -92,11 +92,11 @@ export class CrossAppService {
     this.audit.record({ ...event, outcome: 'success' });
     return {
       valid: true,
-      user_id: String(user.id),
+      user_id: String(session.userId),
       email: user.email,
       name: user.name ?? user.email,
       account_id: session.accountId,
-      permissions: user.permissions,
+      permissions: this.directory.permissionsOf(user.role),
       expires_at: session.expiresAt.toISOString(),
     };
   }

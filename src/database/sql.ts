@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface SqlResult<T> {
@@ -17,6 +18,13 @@ export async function execute<T = Record<string, unknown>>(
   sql: string,
   parameters: readonly unknown[] = [],
 ): Promise<SqlResult<T>> {
+  // Outside a transaction on PostgreSQL, straight to the pool: these statements are the hot path,
+  // and TypeORM's per-statement query runner costs more than the statement's own client work.
+  const pool = 'createQueryRunner' in source ? postgresPool(source) : undefined;
+  if (pool) {
+    const result = await pool.query({ text: sql, values: [...parameters] });
+    return { rows: result.rows as T[], affected: result.rowCount ?? 0, insertId: undefined };
+  }
   const runner = 'queryRunner' in source && source.queryRunner ? source.queryRunner : undefined;
   const ownRunner = runner ? undefined : ('createQueryRunner' in source ? source : source.connection).createQueryRunner();
   try {
@@ -30,4 +38,9 @@ export async function execute<T = Record<string, unknown>>(
   } finally {
     await ownRunner?.release();
   }
+}
+
+function postgresPool(dataSource: DataSource): pg.Pool | undefined {
+  if (dataSource.options.type !== 'postgres' || !dataSource.isInitialized) return undefined;
+  return (dataSource.driver as unknown as { master?: pg.Pool }).master;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dialectOf, placeholder } from '../database/dialect.js';
+import { execute } from '../database/sql.js';
 import { AccountMembership } from './account-membership.entity.js';
 
 export interface MembershipRow {
@@ -41,7 +42,8 @@ export class MembershipRepository {
     accountId: number | null,
   ): Promise<{ id: number; email: string; name: string | null; role: string | null } | null> {
     const dialect = dialectOf(this.dataSource);
-    const rows: Array<{ id: number; email: string; name: string | null; role: string | null }> = await this.dataSource.query(
+    const { rows } = await execute<{ id: number; email: string; name: string | null; role: string | null }>(
+      this.dataSource,
       `SELECT u.id, u.email, u.name, m.role
        FROM users u
        LEFT JOIN account_members m ON m.user_id = u.id AND m.account_id = ${placeholder(dialect, 1)}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
+import { execute } from '../database/sql.js';
 import { ExternalIdentityTombstone } from './external-identity-tombstone.entity.js';
 import { User } from './user.entity.js';
 
@@ -21,7 +22,8 @@ export class UserRepository {
 
   /** On every authenticated request, hence plain SQL (no entity hydration). */
   async findActiveById(id: number): Promise<Pick<User, 'id' | 'email' | 'name'> | null> {
-    const rows: Array<{ id: number; email: string; name: string | null }> = await this.dataSource.query(
+    const { rows } = await execute<{ id: number; email: string; name: string | null }>(
+      this.dataSource,
       `SELECT id, email, name FROM users WHERE id = ${placeholder(dialectOf(this.dataSource), 1)} AND disabled_at IS NULL`,
       [id],
     );

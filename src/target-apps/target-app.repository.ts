@@ -36,7 +36,8 @@ export class TargetAppRepository {
   /** The app whose active (unretired) secret has this SHA-256; on every target-app request. */
   async findByActiveSecretHash(secretHash: string): Promise<Pick<TargetApp, 'id' | 'name' | 'allowedOrigins'> | null> {
     const dialect = dialectOf(this.dataSource);
-    const rows: Array<{ id: number; name: string; allowed_origins: string }> = await this.dataSource.query(
+    const { rows } = await execute<{ id: number; name: string; allowed_origins: string }>(
+      this.dataSource,
       `SELECT a.id, a.name, a.allowed_origins FROM target_app_secrets s
        JOIN target_apps a ON a.id = s.target_app_id
        WHERE s.secret_hash = ${placeholder(dialect, 1)} AND s.retired_at IS NULL`,

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import type { TargetApp } from './target-app.entity.js';
 import { TargetAppRepository } from './target-app.repository.js';
 import type { TargetAppCreateDto, TargetAppDto, TargetAppWithSecretDto } from './target-apps.schemas.js';
+
+/**
+ * How long an instance trusts an app it looked up: target apps change rarely, and these look-ups
+ * sit on every handoff request. A retired secret therefore stops working within this time on
+ * every instance (at once on the one that retired it).
+ */
+const APP_CACHE_MS = 2_000;
 
 /** Two active secrets at most: the one in use and its successor during a rotation. */
 const MAX_ACTIVE_SECRETS = 2;
@@ -20,6 +28,9 @@ export interface AuthenticatedApp {
 /** Target apps (OAuth clients) and their shared secrets. */
 @Injectable()
 export class TargetAppsService {
+  private readonly bySecretHash = new ExpiringCache<string, AuthenticatedApp>(1_000);
+  private readonly byName = new ExpiringCache<string, AuthenticatedApp>(1_000);
+
   constructor(private readonly repository: TargetAppRepository) {}
 
   async register(input: TargetAppCreateDto): Promise<TargetAppWithSecretDto> {
@@ -54,6 +65,7 @@ export class TargetAppsService {
     if (!(await this.repository.retireOldestSecret(app.id))) {
       throw new AppError('SECRET_ROTATION_CONFLICT', 'The app has a single active secret: rotate first');
     }
+    this.bySecretHash.clear();
     return toDto(app, 1);
   }
 
@@ -77,13 +89,23 @@ export class TargetAppsService {
    * timing cannot be used to guess it.
    */
   async authenticateBySecret(secret: string): Promise<AuthenticatedApp | null> {
-    return this.repository.findByActiveSecretHash(sha256Hex(secret));
+    const secretHash = sha256Hex(secret);
+    const cached = this.bySecretHash.get(secretHash);
+    if (cached) return cached;
+    // Only successes are kept: a wrong secret always asks the database.
+    const app = await this.repository.findByActiveSecretHash(secretHash);
+    if (app) this.bySecretHash.set(secretHash, app, Date.now() + APP_CACHE_MS);
+    return app;
   }
 
-  /** The registered app of this name, or null. */
+  /** The registered app of this name, or null (an app registered a moment ago is found at once). */
   async find(name: string): Promise<AuthenticatedApp | null> {
-    const app = await this.repository.findByName(name);
-    return app ? { id: app.id, name: app.name, allowedOrigins: app.allowedOrigins } : null;
+    const cached = this.byName.get(name);
+    if (cached) return cached;
+    const row = await this.repository.findByName(name);
+    const app = row ? { id: row.id, name: row.name, allowedOrigins: row.allowedOrigins } : null;
+    if (app) this.byName.set(name, app, Date.now() + APP_CACHE_MS);
+    return app;
   }
 
   private async getApp(name: string): Promise<TargetApp> {

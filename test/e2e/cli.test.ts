@@ -104,6 +104,16 @@ describeEachDatabase('the handoff and TypeORM command lines', (database, kind) =
     const secret = await handoff(['apps', 'add', 'cli-app', '--origin', 'https://cli.example.com'], env());
     assert.equal(secret.code, 0, secret.stderr);
     assert.match(secret.stdout, /^[0-9a-f]{64}\n$/, 'the secret alone');
+    const rotated = await handoff(['apps', 'rotate-secret', 'cli-app'], env());
+    assert.match(rotated.stdout, /^[0-9a-f]{64}\n$/);
+    assert.notEqual(rotated.stdout, secret.stdout);
+    const apps = async () => JSON.parse((await handoff(['apps', 'list', '--json'], env())).stdout) as Array<{ name: string; activeSecrets: number }>;
+    assert.deepEqual((await apps()).map((app) => [app.name, app.activeSecrets]), [['cli-app', 2]]);
+    assert.equal((await handoff(['apps', 'retire-secret', 'cli-app'], env())).code, 0);
+    assert.deepEqual((await apps()).map((app) => [app.name, app.activeSecrets]), [['cli-app', 1]]);
+    const added = await handoff(['resources', 'add', '--account', 'cli-org', '--id', 'event-7'], env());
+    assert.equal(added.code, 0, added.stderr);
+    assert.deepEqual(JSON.parse((await handoff(['resources', 'list', '--account', 'cli-org', '--json'], env())).stdout), ['event-7']);
     const token = await handoff(['tokens', 'issue', '--user', 'cli.user@example.com', '--ttl', '600'], env());
     assert.equal(token.code, 0, token.stderr);
     assert.match(token.stdout, /^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/, 'the JWT alone');

@@ -1,0 +1,79 @@
+import autocannon, { type Request } from 'autocannon';
+
+export interface Figures {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Answers that were not 2xx, and transport errors. */
+  readonly failures: number;
+}
+
+export interface HttpScenario {
+  readonly method?: 'GET' | 'POST';
+  readonly path: string;
+  /** Headers and body of each request (another client, a fresh token…). */
+  readonly setup?: () => { headers?: Record<string, string>; body?: string };
+}
+
+/** Loads one endpoint with autocannon after a short warm-up; the warm-up is not counted. */
+export async function measureHttp(baseUrl: string, scenario: HttpScenario, seconds: number, connections: number, warmup = true): Promise<Figures> {
+  const run = (duration: number) =>
+    autocannon({
+      url: `${baseUrl}${scenario.path}`,
+      connections,
+      duration,
+      pipelining: 1,
+      requests: [
+        {
+          method: scenario.method ?? 'GET',
+          ...(scenario.setup
+            ? {
+                setupRequest: (request: Request) => {
+                  const { headers, body } = scenario.setup!();
+                  return {
+                    ...request,
+                    headers: { ...request.headers, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+                    ...(body ? { body } : {}),
+                  };
+                },
+              }
+            : {}),
+        },
+      ],
+    });
+  if (warmup) await run(Math.min(2, seconds));
+  const result = await run(seconds);
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors,
+  };
+}
+
+/**
+ * The ceiling: `work` (the same SQL statements the endpoint issues, straight through `pg`) run by
+ * `concurrency` loops for `seconds`, timed like a request.
+ */
+export async function measureDirect(work: () => Promise<void>, seconds: number, concurrency: number): Promise<Figures> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const started = performance.now();
+      try {
+        await work();
+        latencies.push(performance.now() - started);
+      } catch {
+        failures++;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (quantile: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * quantile))] ?? 0) * 10) / 10;
+  return { requestsPerSecond: Math.round(latencies.length / elapsed), p50: at(0.5), p99: at(0.99), failures };
+}

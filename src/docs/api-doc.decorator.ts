@@ -1,0 +1,19 @@
+import { SetMetadata } from '@nestjs/common';
+import type { ZodType } from 'zod';
+import type { ErrorCode } from '../common/errors/error-codes.js';
+
+export const API_DOC_METADATA = 'handoff:api-doc';
+
+export interface ApiDocOptions {
+  readonly summary: string;
+  readonly description?: string;
+  /** The success body, when a schema says it better than prose. */
+  readonly response?: ZodType;
+  /** Error codes of this route besides those its guards and validation imply. */
+  readonly errors?: readonly ErrorCode[];
+  /** Request bodies are form-encoded (OAuth endpoints). */
+  readonly form?: boolean;
+}
+
+/** What the OpenAPI document at /docs says about a route that its code cannot tell. */
+export const ApiDoc = (options: ApiDocOptions): MethodDecorator => SetMetadata(API_DOC_METADATA, options);
