@@ -160,6 +160,17 @@ describeEachDatabase('bad input: the documented 4xx, never a 5xx, nothing writte
       assertRefused(result, [401], name);
       assert.equal(result.body.code, 'INVALID_CLIENT', name);
     }
+    for (const limit of ['abc', '-1', '0', '100000', '1e309', "1' OR '1'='1"]) {
+      const sessions = await raw('GET', `/api/cross-app/sessions?limit=${encodeURIComponent(limit)}`, undefined, {
+        authorization: `Bearer ${userToken}`,
+      });
+      assertRefused(sessions, [400], `sessions?limit=${limit}`);
+      assert.equal(sessions.body.field, 'limit');
+    }
+    for (const header of ['x'.repeat(64), sessionToken.toUpperCase(), 'a'.repeat(2000)]) {
+      const result = await raw('GET', '/api/cross-app/user-accounts', undefined, { 'x-shared-secret': secret, 'x-session-token': header });
+      assertRefused(result, [400, 404], 'user-accounts with a malformed X-Session-Token');
+    }
     const accounts = await raw('GET', `/api/cross-app/user-accounts?session_token=${encodeURIComponent("' OR 1=1 --")}`, undefined, {
       'x-shared-secret': secret,
     });

@@ -109,6 +109,22 @@ describeEachDatabase('cross-app handoff', (database) => {
     assert.deepEqual([revoked.status, revoked.body], [200, { revoked: 1 }]);
     const gone = await asApp(f, 'GET', 'user-accounts', undefined, f.secret, { 'x-session-token': second });
     assert.deepEqual([gone.status, gone.body.code], [404, 'SESSION_INVALID']);
+
+    // The audit trail: who, which app and account, from where, with what outcome; never a token.
+    const events = f.server.logs
+      .filter((line) => line.includes('"audit":true'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const generatedEvent = events.find((event) => event.type === 'handoff.generate' && event.outcome === 'success');
+    assert.deepEqual(
+      { userId: generatedEvent?.userId, app: generatedEvent?.app, accountId: generatedEvent?.accountId },
+      { userId: f.userId, app: 'hi-events', accountId: f.accountId },
+    );
+    assert.match(String(generatedEvent?.ip), /127\.0\.0\.1/);
+    assert.ok(events.some((event) => event.type === 'handoff.validate' && event.outcome === 'success' && event.userId === f.userId));
+    assert.ok(events.some((event) => event.type === 'handoff.validate' && event.outcome === 'failure' && event.reason === 'replay'));
+    assert.ok(events.some((event) => event.type === 'handoff.revoke' && event.count === 1));
+    const everything = f.server.logs.join('\n');
+    for (const secret of [token, second, sha256Hex(token), f.secret]) assert.ok(!everything.includes(secret), 'no token in the logs');
   });
 
   test('only SHA-256 hashes are stored; user agent and IP are recorded', async () => {
