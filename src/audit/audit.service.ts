@@ -20,6 +20,8 @@ export interface AuditEvent {
   /** A short machine-readable reason for a failure, never a token or a secret. */
   readonly reason?: string;
   readonly count?: number;
+  /** Who acted, when it is not the user itself: an operator. */
+  readonly actor?: 'user' | 'admin';
 }
 
 /**

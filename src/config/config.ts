@@ -194,7 +194,7 @@ export function loadConfig(
     }
   }
   const unknownLimits = Object.keys(parsed.success ? (parsed.data.HANDOFF_RATE_LIMITS ?? {}) : {}).filter(
-    (name) => !(name in DEFAULT_RATE_LIMITS),
+    (name) => !Object.hasOwn(DEFAULT_RATE_LIMITS, name),
   );
   if (unknownLimits.length > 0) {
     problems.push(`HANDOFF_RATE_LIMITS: unknown limit(s) ${unknownLimits.join(', ')} (known: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})`);
@@ -249,7 +249,7 @@ export function loadConfig(
 }
 
 function pickRateLimits(given: Record<string, RateLimitConfig>): Partial<Record<RateLimitName, RateLimitConfig>> {
-  return Object.fromEntries(Object.entries(given).filter(([name]) => name in DEFAULT_RATE_LIMITS));
+  return Object.fromEntries(Object.entries(given).filter(([name]) => Object.hasOwn(DEFAULT_RATE_LIMITS, name)));
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -50,11 +50,9 @@ interface RawConsumed extends RawSession {
   role: string | null;
 }
 
-/** A session with its (enabled) user and the user's role in the session's account. */
-const WITH_USER = `SELECT s.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at,
-    u.email, u.name, m.role
-  FROM FROM_SESSIONS
-  LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
+/** A session `s` with its (enabled) user and the user's role in the session's account. */
+const WITH_USER_COLUMNS = 's.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at, u.email, u.name, m.role';
+const WITH_USER_JOINS = `LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
   LEFT JOIN account_members m ON m.user_id = s.user_id AND m.account_id = s.account_id`;
 
 /** Every statement on `cross_app_sessions`. The handoff path is plain SQL: it is the hot path. */
@@ -108,19 +106,23 @@ export class CrossAppSessionRepository {
     if (this.dialect === 'postgres') {
       const { rows } = await execute<RawConsumed>(
         this.dataSource,
-        `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS}) ${WITH_USER.replace('FROM_SESSIONS', 'consumed s')}`,
+        `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS})
+         SELECT ${WITH_USER_COLUMNS} FROM consumed s ${WITH_USER_JOINS}`,
         [tokenHash, targetApp],
       );
       return rows[0] ? toConsumed(rows[0]) : null;
     }
-    const { affected } = await execute(this.dataSource, update, [tokenHash, targetApp]);
-    if (affected !== 1) return null;
-    const { rows } = await execute<RawConsumed>(
-      this.dataSource,
-      `${WITH_USER.replace('FROM_SESSIONS', 'cross_app_sessions s')} WHERE s.token_hash = ?`,
-      [tokenHash],
-    );
-    return rows[0] ? toConsumed(rows[0]) : null;
+    // One transaction: a failed read must not leave the token consumed with nobody told.
+    return this.dataSource.transaction(async (manager) => {
+      const { affected } = await execute(manager, update, [tokenHash, targetApp]);
+      if (affected !== 1) return null;
+      const { rows } = await execute<RawConsumed>(
+        manager,
+        `SELECT ${WITH_USER_COLUMNS} FROM cross_app_sessions s ${WITH_USER_JOINS} WHERE s.token_hash = ?`,
+        [tokenHash],
+      );
+      return rows[0] ? toConsumed(rows[0]) : null;
+    });
   }
 
   async findByTokenHash(tokenHash: string): Promise<SessionRow | null> {
@@ -132,13 +134,17 @@ export class CrossAppSessionRepository {
     return rows[0] ? toSession(rows[0]) : null;
   }
 
-  /** The session if it belongs to `targetApp` and is neither expired nor revoked (used or not). */
-  async findActiveForApp(tokenHash: string, targetApp: string): Promise<SessionRow | null> {
+  /**
+   * The session if it belongs to `targetApp`, was validated (SPEC §4: user-accounts and
+   * validate-permission answer "after that"), and is neither expired nor revoked.
+   */
+  async findValidatedForApp(tokenHash: string, targetApp: string): Promise<SessionRow | null> {
     const p = (index: number) => placeholder(this.dialect, index);
     const { rows } = await execute<RawSession>(
       this.dataSource,
       `SELECT ${SESSION_COLUMNS} FROM cross_app_sessions
-       WHERE token_hash = ${p(1)} AND target_app = ${p(2)} AND revoked_at IS NULL AND expires_at > ${nowSql(this.dialect)}`,
+       WHERE token_hash = ${p(1)} AND target_app = ${p(2)} AND used_at IS NOT NULL
+         AND revoked_at IS NULL AND expires_at > ${nowSql(this.dialect)}`,
       [tokenHash, targetApp],
     );
     return rows[0] ? toSession(rows[0]) : null;

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../access-tokens/authentication.service.js';
 import { CurrentUser, UserAuthGuard } from '../access-tokens/user-auth.guard.js';
 import { type Actor, CurrentActor, UserOrAdminGuard } from '../admin/user-or-admin.guard.js';
-import { sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { UserAccountDto } from '../directory/directory.schemas.js';
 import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
@@ -58,8 +58,10 @@ export class CrossAppController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GeneratedSessionDto> {
-    await this.rateLimits.consume('generate', user.id, reply, { userId: user.id, ip: request.ip });
-    return this.crossApp.generate(user, body, originOf(request));
+    const origin = originOf(request);
+    return this.crossApp.generate(user, body, origin, () =>
+      this.rateLimits.consume('generate', user.id, reply, { userId: user.id, ip: origin.ip }),
+    );
   }
 
   @Post('validate-session')
@@ -77,8 +79,9 @@ export class CrossAppController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ValidatedSessionDto> {
-    await this.rateLimits.consume('validate', app.name, reply, { app: app.name, ip: request.ip });
-    return this.crossApp.validate(app, body.session_token, originOf(request));
+    const origin = originOf(request);
+    await this.rateLimits.consume('validate', app.name, reply, { app: app.name, ip: origin.ip });
+    return this.crossApp.validate(app, body.session_token, origin);
   }
 
   /** The token comes in `X-Session-Token`, or else in the `session_token` query parameter. */
@@ -92,9 +95,9 @@ export class CrossAppController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ accounts: UserAccountDto[] }> {
-    const token = sessionTokenFrom(header, query.session_token);
-    await this.rateLimits.consume('userAccounts', sessionKey(token), reply, { app: app.name, ip: request.ip });
-    return this.crossApp.userAccounts(app, token);
+    const session = await this.crossApp.validatedSession(app, sessionTokenFrom(header, query.session_token));
+    await this.rateLimits.consume('userAccounts', session.id, reply, { app: app.name, ip: originOf(request).ip });
+    return this.crossApp.userAccounts(session);
   }
 
   @Post('validate-permission')
@@ -111,8 +114,9 @@ export class CrossAppController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ has_permission: boolean }> {
-    await this.rateLimits.consume('validatePermission', sessionKey(body.session_token), reply, { app: app.name, ip: request.ip });
-    return this.crossApp.validatePermission(app, body.session_token, body.permission, body.resource_id);
+    const session = await this.crossApp.validatedSession(app, body.session_token);
+    await this.rateLimits.consume('validatePermission', session.id, reply, { app: app.name, ip: originOf(request).ip });
+    return this.crossApp.validatePermission(session, body.permission, body.resource_id);
   }
 
   /** The caller's sessions, newest first; never a token or a hash. */
@@ -141,7 +145,10 @@ export class CrossAppController {
 
 function originOf(request: FastifyRequest): RequestOrigin {
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, USER_AGENT_MAX) : null };
+  // Behind trusted proxies request.ip comes from X-Forwarded-For, i.e. from whoever wrote it:
+  // only an address is recorded, else the peer's own.
+  const ip = isIP(request.ip) ? request.ip : (request.socket.remoteAddress ?? '0.0.0.0');
+  return { ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, USER_AGENT_MAX) : null };
 }
 
 function sessionTokenFrom(header: string | undefined, query: string | undefined): string {
@@ -154,7 +161,3 @@ function sessionTokenFrom(header: string | undefined, query: string | undefined)
   return parsed.data;
 }
 
-/** Per-session limits are keyed by the token's hash: the token itself is never stored. */
-function sessionKey(token: string): string {
-  return sha256Hex(token);
-}

@@ -39,8 +39,17 @@ export class CrossAppService {
     @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
   ) {}
 
-  /** A single-use token that carries the user to `target_app`, optionally in one of its accounts. */
-  async generate(user: ActiveUser, input: GenerateSessionDto, origin: RequestOrigin): Promise<GeneratedSessionDto> {
+  /**
+   * A single-use token that carries the user to `target_app`, optionally in one of its accounts.
+   * `countRequest` (the rate limit) runs once the request is known to be good, right before the
+   * write: a refused request writes nothing, not even a counter.
+   */
+  async generate(
+    user: ActiveUser,
+    input: GenerateSessionDto,
+    origin: RequestOrigin,
+    countRequest: () => Promise<void>,
+  ): Promise<GeneratedSessionDto> {
     const targetApp = input.target_app ?? this.config.crossApp.defaultTargetApp;
     const accountId = input.account_id ?? null;
     const event = { type: 'handoff.generate', userId: user.id, app: targetApp, accountId, ip: origin.ip } as const;
@@ -50,6 +59,7 @@ export class CrossAppService {
       if (error instanceof AppError) this.audit.record({ ...event, outcome: 'failure', reason: error.code });
       throw error;
     }
+    await countRequest();
     const token = randomToken();
     const session = await this.sessions.insert({
       tokenHash: sha256Hex(token),
@@ -80,7 +90,10 @@ export class CrossAppService {
       session = null;
     }
     if (!session) {
-      await this.recordFailedValidation(tokenHash, app, origin);
+      // Off the response path: why it failed must not show in how long the answer takes.
+      void this.recordFailedValidation(tokenHash, app, origin).catch((error: unknown) =>
+        this.audit.record({ type: 'handoff.validate', outcome: 'failure', app: app.name, ip: origin.ip, reason: `unclassified (${(error as { code?: string }).code ?? 'error'})` }),
+      );
       throw invalidSession();
     }
     const { user } = session;
@@ -101,9 +114,18 @@ export class CrossAppService {
     };
   }
 
-  /** The user's accounts, for a session of this app that is still live. */
-  async userAccounts(app: AuthenticatedApp, token: string): Promise<{ accounts: UserAccountDto[] }> {
-    const session = await this.liveSession(app, token);
+  /**
+   * The validated, live session of this app that the token belongs to: what user-accounts and
+   * validate-permission answer about (and what their rate limits count).
+   */
+  async validatedSession(app: AuthenticatedApp, token: string): Promise<SessionRow> {
+    const session = await this.sessions.findValidatedForApp(sha256Hex(token), app.name);
+    if (!session) throw invalidSession();
+    return session;
+  }
+
+  /** The user's accounts. */
+  async userAccounts(session: SessionRow): Promise<{ accounts: UserAccountDto[] }> {
     const [user, accounts] = await Promise.all([
       this.directory.findActiveUser(session.userId),
       this.directory.accountsOf(session.userId),
@@ -116,13 +138,7 @@ export class CrossAppService {
    * Whether the session's user holds `permission` in the session's account, and, with a
    * `resource_id`, whether that resource belongs to the account. No account: no permission.
    */
-  async validatePermission(
-    app: AuthenticatedApp,
-    token: string,
-    permission: string,
-    resourceId?: string,
-  ): Promise<{ has_permission: boolean }> {
-    const session = await this.liveSession(app, token);
+  async validatePermission(session: SessionRow, permission: string, resourceId?: string): Promise<{ has_permission: boolean }> {
     const [user, resourceFound] = await Promise.all([
       this.directory.findActiveUserInAccount(session.userId, session.accountId),
       session.accountId !== null && resourceId !== undefined
@@ -155,7 +171,15 @@ export class CrossAppService {
       }
       revoked = await this.sessions.revoke({ userId });
     }
-    this.audit.record({ type: 'handoff.revoke', outcome: 'success', userId: ownerId ?? null, count: revoked, ip: origin.ip });
+    this.audit.record({
+      type: 'handoff.revoke',
+      outcome: 'success',
+      userId: ownerId ?? ('all' in input ? (input.user_id ?? null) : null),
+      sessionId: 'session_id' in input ? input.session_id : null,
+      actor: actor.kind,
+      count: revoked,
+      ip: origin.ip,
+    });
     return { revoked };
   }
 
@@ -174,12 +198,6 @@ export class CrossAppService {
         field: 'callback_url',
       });
     }
-  }
-
-  private async liveSession(app: AuthenticatedApp, token: string): Promise<SessionRow> {
-    const session = await this.sessions.findActiveForApp(sha256Hex(token), app.name);
-    if (!session) throw invalidSession();
-    return session;
   }
 
   /**

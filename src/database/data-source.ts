@@ -52,6 +52,7 @@ export async function createDataSource(database: DatabaseConfig): Promise<Handof
           database: 'postgres',
           // PGlite is single-session: one connection, and queries queue for it.
           poolSize: 1,
+          embedded: true,
         }),
       },
       embedded.close,
@@ -64,7 +65,7 @@ export async function createDataSource(database: DatabaseConfig): Promise<Handof
 }
 
 type ConnectionTarget = Pick<ServerDatabaseConfig, 'host' | 'port' | 'username' | 'database' | 'poolSize'> &
-  Partial<Pick<ServerDatabaseConfig, 'password' | 'ssl'>>;
+  Partial<Pick<ServerDatabaseConfig, 'password' | 'ssl'>> & { embedded?: boolean };
 
 /**
  * Every connection works in UTC whatever the server's or the database's default zone: the design
@@ -85,7 +86,12 @@ function postgresOptions(target: ConnectionTarget): DataSourceOptions {
     applicationName: 'handoff',
     extra: {
       Client: UtcParametersClient,
-      onConnect: (client: pg.PoolClient) => client.query("SET TIME ZONE 'UTC'"),
+      onConnect: async (client: pg.PoolClient) => {
+        // PGlite has one backend session for every connection it is given: statements another
+        // (discarded) connection prepared would still be there and collide by name.
+        if (target.embedded) await client.query('DEALLOCATE ALL');
+        await client.query("SET TIME ZONE 'UTC'");
+      },
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>
           oid === TIMESTAMP_WITHOUT_TIME_ZONE_OID && format !== 'binary'

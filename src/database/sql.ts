@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isDatabaseUnavailable } from './database-errors.js';
 
 export interface SqlResult<T> {
   readonly rows: T[];
@@ -22,8 +23,18 @@ export async function execute<T = Record<string, unknown>>(
   // and TypeORM's per-statement query runner costs more than the statement's own client work.
   const pool = 'createQueryRunner' in source ? postgresPool(source) : undefined;
   if (pool) {
-    const result = await pool.query({ text: sql, values: [...parameters] });
-    return { rows: result.rows as T[], affected: result.rowCount ?? 0, insertId: undefined };
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const result = await client.query({ text: sql, values: [...parameters] });
+      return { rows: result.rows as T[], affected: result.rowCount ?? 0, insertId: undefined };
+    } catch (error) {
+      // pool.query() would throw the connection away on any error; only a broken one should go.
+      if (isDatabaseUnavailable(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
   const runner = 'queryRunner' in source && source.queryRunner ? source.queryRunner : undefined;
   const ownRunner = runner ? undefined : ('createQueryRunner' in source ? source : source.connection).createQueryRunner();

@@ -41,7 +41,8 @@ export class DirectoryService {
 
   /** The permissions a role grants (configuration: HANDOFF_ROLE_PERMISSIONS). */
   permissionsOf(role: string | null): string[] {
-    return role ? [...(this.config.rolePermissions[role] ?? [])] : [];
+    // Own properties only: a role named "constructor" must not find Object.prototype's.
+    return role && Object.hasOwn(this.config.rolePermissions, role) ? [...this.config.rolePermissions[role]!] : [];
   }
 
   /** An enabled user with its role and permissions in an account (none without an account). */

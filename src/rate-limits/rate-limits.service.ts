@@ -60,15 +60,15 @@ export class RateLimitsService implements OnModuleDestroy {
     private readonly audit: AuditService,
   ) {
     this.redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
-    this.counterPool = this.redis ? undefined : asyncCommitPool(dataSource);
+    this.counterPool = this.redis ? undefined : asyncCommitPool(dataSource, logger);
     const names = Object.keys(config.rateLimits) as RateLimitName[];
     this.limiters = Object.fromEntries(
       names.map((name, index) => {
         const limit = config.rateLimits[name];
         // Expired rows are swept by one limiter only: they share the table.
-        const database = databaseLimiter(dataSource, this.counterPool, name, limit, index === 0);
-        if (!this.redis) return [name, database];
-        const fallback = REDIS_FALLBACK[name] === 'database' ? database : memoryLimiter(name, limit);
+        const database = () => databaseLimiter(dataSource, this.counterPool, name, limit, index === 0);
+        if (!this.redis) return [name, database()];
+        const fallback = REDIS_FALLBACK[name] === 'database' ? database() : memoryLimiter(name, limit);
         return [name, redisLimiter(this.redis, `${config.redisKeyPrefix}:rl:${name}`, limit, fallback)];
       }),
     ) as Record<RateLimitName, RateLimiterAbstract>;
@@ -117,15 +117,18 @@ function rateLimitHeaders(points: number, result: RateLimiterRes): Record<string
  * uses this pool, so tokens and sessions keep their durable commits.
  * The embedded PGlite has one connection only: its counters use the main pool.
  */
-function asyncCommitPool(dataSource: DataSource): pg.Pool | undefined {
+function asyncCommitPool(dataSource: DataSource, logger: Logger): pg.Pool | undefined {
   if (dialectOf(dataSource) !== 'postgres' || (dataSource instanceof HandoffDataSource && dataSource.embedded)) return undefined;
   const main = (dataSource.driver as unknown as { master?: { options?: pg.PoolConfig } }).master;
   if (!main?.options) return undefined;
-  return new pg.Pool({
+  const pool = new pg.Pool({
     ...main.options,
     max: Math.max(2, Math.floor((main.options.max ?? 10) / 2)),
-    options: '-c synchronous_commit=off',
+    options: [main.options.options, '-c synchronous_commit=off'].filter(Boolean).join(' '),
   });
+  // An idle connection dropped by the server must not bring the process down (pg emits 'error').
+  pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit counter connection lost'));
+  return pool;
 }
 
 function databaseLimiter(
@@ -168,7 +171,8 @@ function redisLimiter(redis: Redis, keyPrefix: string, limit: RateLimitConfig, f
 }
 
 function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  // A Redis that stalls must not stall requests: past commandTimeout the fallback decides.
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 250 });
   let lastWarning = 0;
   redis.on('error', (error: Error) => {
     // Reconnection errors repeat every second or so: one warning a minute is enough.

@@ -3,7 +3,17 @@ import { after, before, test } from 'node:test';
 import { describeEachDatabase } from '../support/test-databases.js';
 import { ADMIN_TOKEN, type HttpResult, TestServer } from '../support/test-server.js';
 
-const TABLES = ['users', 'accounts', 'account_members', 'account_resources', 'cross_app_sessions', 'auth_user_tokens', 'target_apps', 'target_app_secrets'];
+const TABLES = [
+  'users',
+  'accounts',
+  'account_members',
+  'account_resources',
+  'cross_app_sessions',
+  'auth_user_tokens',
+  'target_apps',
+  'target_app_secrets',
+  'rate_limits',
+];
 
 /** Strings an attacker or a broken client sends. */
 const HOSTILE_STRINGS = [

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sha256Hex } from '../../src/common/crypto.js';
+import { execute } from '../../src/database/sql.js';
 import { describeEachDatabase } from '../support/test-databases.js';
-import { TestServer } from '../support/test-server.js';
+import { eventually, TestServer } from '../support/test-server.js';
 
 /** Generous limits: this file tests the handoff; rate-limits.test.ts tests the limits. */
 const HIGH_LIMITS = JSON.stringify({
@@ -98,10 +99,12 @@ describeEachDatabase('cross-app handoff', (database) => {
 
     const replay = await asApp(f, 'POST', 'validate-session', { session_token: token });
     assert.deepEqual([replay.status, replay.body.code], [404, 'SESSION_INVALID']);
-    const afterReplay = await asApp(f, 'GET', 'user-accounts', undefined, f.secret, { 'x-session-token': token });
-    assert.equal(afterReplay.status, 404, 'a replay revokes the session');
-    const audit = f.server.logs.filter((line) => line.includes('"audit":true')).join('\n');
-    assert.match(audit, /"type":"handoff.replay_detected"/);
+    // The replay is classified and the session revoked after the 404 is sent.
+    await eventually(
+      async () => (await asApp(f, 'GET', 'user-accounts', undefined, f.secret, { 'x-session-token': token })).status === 404,
+      'a replay revokes the session',
+    );
+    await eventually(async () => f.server.logs.some((line) => line.includes('"type":"handoff.replay_detected"')), 'replay_detected');
 
     const second = String((await generate(f, { account_id: f.accountId })).body.session_token);
     assert.equal((await asApp(f, 'POST', 'validate-session', { session_token: second })).status, 200);
@@ -121,7 +124,10 @@ describeEachDatabase('cross-app handoff', (database) => {
     );
     assert.match(String(generatedEvent?.ip), /127\.0\.0\.1/);
     assert.ok(events.some((event) => event.type === 'handoff.validate' && event.outcome === 'success' && event.userId === f.userId));
-    assert.ok(events.some((event) => event.type === 'handoff.validate' && event.outcome === 'failure' && event.reason === 'replay'));
+    assert.ok(
+      f.server.logs.some((line) => line.includes('"type":"handoff.validate"') && line.includes('"reason":"replay"')),
+      'the failed validation is audited with its reason',
+    );
     assert.ok(events.some((event) => event.type === 'handoff.revoke' && event.count === 1));
     const everything = f.server.logs.join('\n');
     for (const secret of [token, second, sha256Hex(token), f.secret]) assert.ok(!everything.includes(secret), 'no token in the logs');
@@ -196,6 +202,12 @@ describeEachDatabase('cross-app handoff', (database) => {
     assert.deepEqual([anonymous.status, anonymous.body.code], [401, 'AUTH_REQUIRED']);
   });
 
+  test('a failed statement does not break the connection for the next requests', async () => {
+    assert.equal((await generate(f)).status, 200);
+    await assert.rejects(execute(f.server.dataSource, 'SELECT * FROM no_such_table'));
+    for (let index = 0; index < 3; index++) assert.equal((await generate(f)).status, 200);
+  });
+
   test('the sessions list shows the caller\'s sessions, newest first, without tokens', async () => {
     const result = await f.server.request<{ sessions: Array<Record<string, unknown>> }>('GET', '/api/cross-app/sessions', { token: f.userToken });
     assert.equal(result.status, 200);
@@ -232,21 +244,28 @@ describeEachDatabase('cross-app handoff', (database) => {
 describeEachDatabase(
   'cross-app handoff behind a trusted proxy',
   (database) => {
-    test('X-Forwarded-For from a trusted proxy is the recorded client address', async () => {
+    test('X-Forwarded-For from a trusted proxy is the recorded address, if it is one', async () => {
       const server = await TestServer.start(database(), { HANDOFF_TRUSTED_PROXIES: '127.0.0.1,::1,::ffff:127.0.0.1' });
       try {
         const f = await fixture(server);
-        const generated = await generate(f, {}, { 'x-forwarded-for': '198.51.100.23' });
-        const [row] = await server.dataSource.query(
-          `SELECT ip_address FROM cross_app_sessions WHERE token_hash = '${sha256Hex(String(generated.body.session_token))}'`,
-        );
-        assert.equal(row.ip_address, '198.51.100.23');
+        const recorded = async (forwarded: string): Promise<string> => {
+          const generated = await generate(f, {}, { 'x-forwarded-for': forwarded });
+          assert.equal(generated.status, 200, generated.text);
+          const [row] = await server.dataSource.query(
+            `SELECT ip_address FROM cross_app_sessions WHERE token_hash = '${sha256Hex(String(generated.body.session_token))}'`,
+          );
+          return String(row.ip_address);
+        };
+        assert.equal(await recorded('198.51.100.23'), '198.51.100.23');
+        for (const forged of ['not-an-ip', "1.2.3.4'; DROP TABLE users; --", 'x'.repeat(100)]) {
+          assert.match(await recorded(forged), /127\.0\.0\.1/, 'a forged value is not recorded: the peer is');
+        }
       } finally {
         await server.close();
       }
     });
+
   },
-  ['pglite', 'postgres'],
 );
 
 describeEachDatabase(
@@ -264,9 +283,16 @@ describeEachDatabase(
           assert.equal(statuses.filter((status) => status === 200).length, 1, `round ${round}: one winner`);
           assert.equal(statuses.filter((status) => status === 404).length, 199, `round ${round}: ${JSON.stringify(statuses.filter((s) => s !== 200 && s !== 404))}`);
           const [row] = await f.server.dataSource.query(
-            `SELECT used_at FROM cross_app_sessions WHERE token_hash = '${sha256Hex(token)}'`,
+            `SELECT used_at, revoked_at FROM cross_app_sessions WHERE token_hash = '${sha256Hex(token)}'`,
           );
           assert.ok(row.used_at, 'used_at is set');
+          // The 199 others are replays of a consumed token: the session is revoked.
+          await eventually(async () => {
+            const [after] = await f.server.dataSource.query(
+              `SELECT revoked_at FROM cross_app_sessions WHERE token_hash = '${sha256Hex(token)}'`,
+            );
+            return Boolean(after.revoked_at);
+          }, 'a concurrent duplicate counts as a replay');
         }
       } finally {
         await f.server.close();

@@ -66,9 +66,10 @@ describeEachDatabase('rate limits', (database) => {
     const limits = { validate: { points: 2, seconds: 60 }, userAccounts: { points: 2, seconds: 60 }, validatePermission: { points: 2, seconds: 60 } };
     const server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: JSON.stringify(limits) });
     try {
-      const [appA, appB] = [`limited-${++appCounter}`, `limited-${++appCounter}`];
+      const [appA, appB, appC] = [`limited-${++appCounter}`, `limited-${++appCounter}`, `limited-${++appCounter}`];
       const secret = await server.app(appA);
       const otherSecret = await server.app(appB);
+      const thirdSecret = await server.app(appC);
       const { token } = await server.userWithToken('rl2@example.com');
       const session = async (app = appA) =>
         String((await server.request('POST', '/api/cross-app/generate-session', { token, json: { target_app: app } })).body.session_token);
@@ -79,15 +80,18 @@ describeEachDatabase('rate limits', (database) => {
       assert.equal((await validate(await session())).status, 429, 'the third validation of the app in a minute');
       assert.equal((await validate(await session(appB), otherSecret)).status, 200, 'another app is not limited by it');
 
-      const [first, second] = [await session(appB), await session(appB)];
+      // user-accounts and validate-permission answer for validated sessions.
+      const [first, second] = [await session(appC), await session(appC)];
+      assert.equal((await validate(first, thirdSecret)).status, 200);
+      assert.equal((await validate(second, thirdSecret)).status, 200);
       const accounts = (sessionToken: string) =>
-        server.request('GET', '/api/cross-app/user-accounts', { headers: { 'x-shared-secret': otherSecret, 'x-session-token': sessionToken } });
+        server.request('GET', '/api/cross-app/user-accounts', { headers: { 'x-shared-secret': thirdSecret, 'x-session-token': sessionToken } });
       assert.deepEqual([(await accounts(first)).status, (await accounts(first)).status, (await accounts(first)).status], [200, 200, 429]);
       assert.equal((await accounts(second)).status, 200, 'per session');
       const permission = (sessionToken: string) =>
         server.request('POST', '/api/cross-app/validate-permission', {
           json: { session_token: sessionToken, permission: 'create_events' },
-          headers: { 'x-shared-secret': otherSecret },
+          headers: { 'x-shared-secret': thirdSecret },
         });
       assert.deepEqual([(await permission(first)).status, (await permission(first)).status, (await permission(first)).status], [200, 200, 429]);
     } finally {

@@ -119,3 +119,16 @@ export class TestServer {
     return this.server.close();
   }
 }
+
+/**
+ * Waits for something the server does after answering (a replay's revocation, an audit line):
+ * polls `check` until it holds, failing after a bound. Not a timing assertion: only the outcome
+ * is checked.
+ */
+export async function eventually(check: () => Promise<boolean>, description: string, attempts = 100): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never happened: ${description}`);
+}

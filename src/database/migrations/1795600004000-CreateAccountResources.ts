@@ -4,6 +4,8 @@ import { runStatements } from '../dialect.js';
 /**
  * Resources registered per account (`handoff resources add --account S --id R`): a permission
  * asked for a `resource_id` holds only if the resource belongs to the session's account.
+ * MariaDB: resource ids compare byte for byte (utf8mb4_bin), as on PostgreSQL; with the default
+ * case-insensitive collation `EVT-A` of one account would match `evt-a` of another.
  */
 export class CreateAccountResources1795600004000 implements MigrationInterface {
   name = 'CreateAccountResources1795600004000';
@@ -23,7 +25,7 @@ export class CreateAccountResources1795600004000 implements MigrationInterface {
       mysql: [
         `CREATE TABLE account_resources (
           account_id INT NOT NULL,
-          resource_id VARCHAR(100) NOT NULL,
+          resource_id VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
           created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
           PRIMARY KEY (account_id, resource_id),
           CONSTRAINT fk_account_resources_account_id
