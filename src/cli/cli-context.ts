@@ -35,7 +35,10 @@ export const out = {
 
 export async function cliConfig(): Promise<HandoffConfig> {
   try {
-    return (await resolveSecrets(loadConfig(process.env))).config;
+    const { config, generated, file } = await resolveSecrets(loadConfig(process.env));
+    // A first command on a fresh embedded database generates its secrets: say where they are.
+    if (generated.length > 0) out.info(`generated the embedded database's admin token and key secret into ${file}`);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.problems.join('\nhandoff: '));
     throw error;
