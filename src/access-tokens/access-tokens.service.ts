@@ -91,15 +91,6 @@ export class AccessTokensService {
     return { accessToken, tokenType: 'Bearer', expiresIn: ttl, expiresAt: expiresAt.toISOString(), tokenId };
   }
 
-  /** True if the token claims to come from Handoff itself (not verified: routing only). */
-  isOwnToken(token: string): boolean {
-    try {
-      return decodeJwt(token).iss === this.publicUrl.origin;
-    } catch {
-      return false;
-    }
-  }
-
   /**
    * Accepts a Handoff JWT only if its signature, issuer, audience (one of `audiences`) and
    * lifetime are right AND its registry row — found by the token's hash and jti — exists and is

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { bearerToken } from '../common/credentials.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { HandoffConfig } from '../config/config.js';
@@ -50,7 +51,9 @@ export class AuthenticationService {
     const token = bearerToken(authorization);
     if (!token) throw invalidToken('ERR_NOT_BEARER');
 
-    if (this.accessTokens.isOwnToken(token)) {
+    // Which verifier to use, from the issuer the token claims (verified by that verifier).
+    const issuer = claimedIssuer(token);
+    if (issuer === this.publicUrl.origin) {
       const claims = await this.accessTokens.verifyClaims(token);
       // The registry and the user are independent reads: one round trip of waiting, not two.
       const [tokenId, user] = await Promise.all([
@@ -60,7 +63,7 @@ export class AuthenticationService {
       if (!user) throw invalidToken('ERR_USER_INACTIVE');
       return { ...user, credential: { kind: 'handoff', tokenId } };
     }
-    if (this.externalIssuers.handles(token)) {
+    if (issuer !== undefined && this.externalIssuers.handles(issuer)) {
       const identity = await this.externalIssuers.verify(token);
       const user = await this.directory.provisionExternalUser(identity);
       if (!user) throw invalidToken('ERR_USER_INACTIVE');
@@ -94,5 +97,15 @@ export class AuthenticationService {
       aud: verified.audience,
       token_type: 'Bearer',
     };
+  }
+}
+
+/** The `iss` a token claims, unverified: for routing only. */
+function claimedIssuer(token: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -51,11 +51,17 @@ export class TargetAppRepository {
     return this.dataSource.getRepository(TargetApp).find({ order: { name: 'ASC' } });
   }
 
-  /** Hashes of the app's unretired secrets, oldest first. */
-  async activeSecrets(appId: number): Promise<TargetAppSecret[]> {
-    return this.dataSource
+  /** How many unretired secrets each app has, by app id (apps without any are absent). */
+  async countActiveSecrets(): Promise<Map<number, number>> {
+    const rows = await this.dataSource
       .getRepository(TargetAppSecret)
-      .find({ where: { targetAppId: appId, retiredAt: IsNull() }, order: { id: 'ASC' } });
+      .createQueryBuilder('secret')
+      .select('secret.target_app_id', 'appId')
+      .addSelect('COUNT(*)', 'count')
+      .where('secret.retired_at IS NULL')
+      .groupBy('secret.target_app_id')
+      .getRawMany<{ appId: number | string; count: number | string }>();
+    return new Map(rows.map((row) => [Number(row.appId), Number(row.count)]));
   }
 
   /** Creates the app with its first secret, both or neither. A taken name is a unique violation. */

@@ -45,8 +45,8 @@ export class TargetAppsService {
   }
 
   async list(): Promise<TargetAppDto[]> {
-    const apps = await this.repository.list();
-    return Promise.all(apps.map(async (app) => toDto(app, (await this.repository.activeSecrets(app.id)).length)));
+    const [apps, secrets] = await Promise.all([this.repository.list(), this.repository.countActiveSecrets()]);
+    return apps.map((app) => toDto(app, secrets.get(app.id) ?? 0));
   }
 
   /** Adds a second active secret; both work until the older one is retired. */

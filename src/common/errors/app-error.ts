@@ -1,4 +1,4 @@
-import { type ErrorCode, errorSpec } from './error-codes.js';
+import type { ErrorCode } from './error-codes.js';
 
 export interface AppErrorOptions {
   readonly cause?: unknown;
@@ -25,9 +25,5 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.field = options.field;
     this.headers = options.headers ?? {};
-  }
-
-  get status(): number {
-    return errorSpec(this.code).status;
   }
 }
