@@ -25,6 +25,15 @@ export interface IssuedAccessToken {
   tokenId: number;
 }
 
+/** A signed JWT that no registry row makes valid yet. */
+export interface SignedAccessToken {
+  readonly accessToken: string;
+  readonly userId: number;
+  readonly jti: string;
+  readonly ttlSeconds: number;
+  readonly expiresAt: Date;
+}
+
 export interface VerifiedAccessToken {
   userId: number;
   tokenId: number;
@@ -68,6 +77,15 @@ export class AccessTokensService {
    * user exists and is enabled.
    */
   async issue(userId: number, options: { ttlSeconds?: number; audience?: string } = {}): Promise<IssuedAccessToken> {
+    return this.record(await this.sign(userId, options));
+  }
+
+  /**
+   * The first half of `issue`: a signed JWT that is not valid yet, since only a registry row
+   * makes it so. Split out for callers that record it inside a transaction of their own, which
+   * must not wait for a connection (the signing key may have to be read).
+   */
+  async sign(userId: number, options: { ttlSeconds?: number; audience?: string } = {}): Promise<SignedAccessToken> {
     const ttl = options.ttlSeconds ?? this.config.tokens.defaultTtlSeconds;
     if (ttl > this.config.tokens.maxTtlSeconds) {
       throw new AppError('VALIDATION_ERROR', `ttl: must not exceed ${this.config.tokens.maxTtlSeconds} seconds`, {
@@ -86,9 +104,22 @@ export class AccessTokensService {
       .setExpirationTime(issuedAt + ttl)
       .setJti(jti)
       .sign(privateKey);
-    const expiresAt = new Date((issuedAt + ttl) * 1000);
-    const tokenId = await this.registry.insert({ userId, tokenHash: sha256Hex(accessToken), jti, expiresAt });
-    return { accessToken, tokenType: 'Bearer', expiresIn: ttl, expiresAt: expiresAt.toISOString(), tokenId };
+    return { accessToken, userId, jti, ttlSeconds: ttl, expiresAt: new Date((issuedAt + ttl) * 1000) };
+  }
+
+  /** The second half: the registry row that makes a signed token valid, in `manager`'s transaction if given. */
+  async record(signed: SignedAccessToken, manager?: EntityManager): Promise<IssuedAccessToken> {
+    const tokenId = await this.registry.insert(
+      { userId: signed.userId, tokenHash: sha256Hex(signed.accessToken), jti: signed.jti, expiresAt: signed.expiresAt },
+      manager,
+    );
+    return {
+      accessToken: signed.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: signed.ttlSeconds,
+      expiresAt: signed.expiresAt.toISOString(),
+      tokenId,
+    };
   }
 
   /**

@@ -17,8 +17,8 @@ export interface NewAccessTokenRecord {
 export class AuthUserTokenRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(record: NewAccessTokenRecord): Promise<number> {
-    const result = await this.dataSource.getRepository(AuthUserToken).insert({
+  async insert(record: NewAccessTokenRecord, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const result = await manager.getRepository(AuthUserToken).insert({
       userId: record.userId,
       accessToken: record.tokenHash,
       jti: record.jti,

@@ -40,6 +40,13 @@ export class WellKnownController {
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint: this.publicUrl.to('/oauth/revoke'),
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      // RFC 8628 §4: the device authorization grant, the only grant the token endpoint serves.
+      device_authorization_endpoint: this.publicUrl.to('/oauth/device_authorization'),
+      token_endpoint: this.publicUrl.to('/oauth/token'),
+      // "none": public clients (no secret) may use the device grant.
+      token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS, 'none'],
+      grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code'],
+      response_types_supported: [],
     };
   }
 }

@@ -7,7 +7,14 @@ export type AuditEventType =
   | 'handoff.validate'
   | 'handoff.revoke'
   | 'handoff.replay_detected'
-  | 'rate_limit.refused';
+  | 'rate_limit.refused'
+  | 'qr.create'
+  | 'qr.lookup'
+  | 'qr.decide'
+  | 'qr.exchange_token_issued'
+  | 'qr.exchange'
+  | 'qr.replay_detected'
+  | 'oauth.device_token';
 
 export interface AuditEvent {
   readonly type: AuditEventType;
@@ -16,12 +23,18 @@ export interface AuditEvent {
   readonly app?: string | null;
   readonly accountId?: number | null;
   readonly sessionId?: number | null;
+  /** A QR / device login request's id. */
+  readonly loginRequestId?: string | null;
+  /** The OAuth client of a device login. */
+  readonly clientId?: string | null;
   readonly ip?: string | null;
   /** A short machine-readable reason for a failure, never a token or a secret. */
   readonly reason?: string;
   readonly count?: number;
   /** Who acted, when it is not the user itself: an operator. */
   readonly actor?: 'user' | 'admin';
+  /** What a user decided about a QR / device login request. */
+  readonly decision?: 'approve' | 'deny';
 }
 
 /**

@@ -13,8 +13,10 @@ export function validationPipe(): StandardSchemaValidationPipe {
 
 export function toValidationError(issues: readonly StandardSchemaV1.Issue[]): AppError {
   const [first] = issues;
-  const field = first?.path
-    ?.map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+  // zod reports an unknown field on the object that holds it: name the field itself.
+  const unknownKey = first && 'keys' in first && Array.isArray(first.keys) ? [String(first.keys[0])] : [];
+  const field = [...(first?.path ?? []), ...unknownKey]
+    .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
     .join('.');
   if (!field) return new AppError('VALIDATION_ERROR', 'Request must be a JSON object (or a form) with the documented fields');
   return new AppError('VALIDATION_ERROR', `${field}: ${first?.message ?? 'invalid'}`, { field });

@@ -58,12 +58,20 @@ export const DEFAULT_ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]
   member: ['view_events'],
 };
 
-/** Rate limits of SPEC §4: points per window, keyed as the limit says. */
+/** Rate limits of SPEC §4 and §5: points per window, keyed as the limit says. */
 export const DEFAULT_RATE_LIMITS = {
   generate: { points: 10, seconds: 60 },
   validate: { points: 100, seconds: 60 },
   userAccounts: { points: 50, seconds: 60 },
   validatePermission: { points: 100, seconds: 60 },
+  /** QR / device login requests created, per IP. */
+  qrCreate: { points: 20, seconds: 60 },
+  /** Look-ups of a request by user code, per user and per IP. */
+  qrLookup: { points: 30, seconds: 60 },
+  /** Approvals and denials, per user and per IP. */
+  qrApprove: { points: 10, seconds: 60 },
+  /** Look-ups and decisions naming no pending request, per user and per IP: guesses. */
+  qrFailedLookups: { points: 10, seconds: 900 },
 } as const satisfies Record<string, RateLimitConfig>;
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
 
@@ -110,6 +118,9 @@ const envSchema = z.object({
   HANDOFF_ROLE_PERMISSIONS: jsonSchema(z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/), z.array(z.string().min(1).max(100)))).optional(),
   HANDOFF_RATE_LIMITS: jsonSchema(z.record(z.string(), z.strictObject({ points: z.number().int().min(1), seconds: z.number().int().min(1) }))).optional(),
   HANDOFF_REVOKE_ON_REPLAY: z.stringbool().default(true),
+  QR_LOGIN_EXPIRY: z.coerce.number().int().min(60).max(3600).default(600),
+  QR_LOGIN_POLL_INTERVAL: z.coerce.number().int().min(1).max(60).default(5),
+  QR_EXCHANGE_TOKEN_EXPIRY: z.coerce.number().int().min(10).max(600).default(120),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits and : _ -, up to 64').default('handoff'),
 });
@@ -150,6 +161,14 @@ export interface HandoffConfig {
     readonly defaultTargetApp: string;
     /** Revoke the session of a token presented again after it was consumed. */
     readonly revokeOnReplay: boolean;
+  };
+  readonly qrLogin: {
+    /** How long a QR / device login request waits for its approval. */
+    readonly requestTtlSeconds: number;
+    /** Seconds the desktop waits between polls, to begin with. */
+    readonly pollIntervalSeconds: number;
+    /** How long the one-time exchange token is good once handed out. */
+    readonly exchangeTokenTtlSeconds: number;
   };
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
   readonly trustedProxies: readonly string[];
@@ -233,6 +252,11 @@ export function loadConfig(
       sourceApp: vars.HANDOFF_SOURCE_APP,
       defaultTargetApp: vars.HANDOFF_DEFAULT_TARGET_APP,
       revokeOnReplay: vars.HANDOFF_REVOKE_ON_REPLAY,
+    },
+    qrLogin: {
+      requestTtlSeconds: vars.QR_LOGIN_EXPIRY,
+      pollIntervalSeconds: vars.QR_LOGIN_POLL_INTERVAL,
+      exchangeTokenTtlSeconds: vars.QR_EXCHANGE_TOKEN_EXPIRY,
     },
     trustedProxies: (vars.HANDOFF_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     rolePermissions: vars.HANDOFF_ROLE_PERMISSIONS ?? DEFAULT_ROLE_PERMISSIONS,

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../access-tokens/authentication.service.js';
 import { CurrentUser, UserAuthGuard } from '../access-tokens/user-auth.guard.js';
@@ -28,13 +27,11 @@ import {
   type ValidateSessionDto,
   ValidateSessionSchema,
 } from './cross-app.schemas.js';
-import { CrossAppService, type RequestOrigin } from './cross-app.service.js';
+import { CrossAppService } from './cross-app.service.js';
+import { originOf } from '../common/request-origin.js';
 import { toValidationError } from '../common/validation.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { z } from 'zod';
-
-/** Longest user agent recorded; the rest is cut. */
-const USER_AGENT_MAX = 1024;
 
 /** SPEC §4, on the paths of the source app's published contract. */
 @Controller('api/cross-app')
@@ -141,14 +138,6 @@ export class CrossAppController {
   ): Promise<{ revoked: number }> {
     return this.crossApp.revoke(actor, body, originOf(request));
   }
-}
-
-function originOf(request: FastifyRequest): RequestOrigin {
-  const userAgent = request.headers['user-agent'];
-  // Behind trusted proxies request.ip comes from X-Forwarded-For, i.e. from whoever wrote it:
-  // only an address is recorded, else the peer's own.
-  const ip = isIP(request.ip) ? request.ip : (request.socket.remoteAddress ?? '0.0.0.0');
-  return { ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, USER_AGENT_MAX) : null };
 }
 
 function sessionTokenFrom(header: string | undefined, query: string | undefined): string {

@@ -3,6 +3,7 @@ import type { Actor } from '../admin/user-or-admin.guard.js';
 import { AuditService } from '../audit/audit.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
+import type { RequestOrigin } from '../common/request-origin.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { isConcurrencyConflict } from '../database/database-errors.js';
@@ -19,12 +20,6 @@ import type {
   SessionSummaryDto,
   ValidatedSessionDto,
 } from './cross-app.schemas.js';
-
-/** Where a request came from, as recorded on the session and in the audit trail. */
-export interface RequestOrigin {
-  readonly ip: string;
-  readonly userAgent: string | null;
-}
 
 const INVALID_MESSAGE = 'Session token is invalid or expired';
 

@@ -56,11 +56,22 @@ export class AuthSession {
   @Column({ name: 'is_exchanged', type: Boolean, default: false })
   isExchanged!: boolean;
 
+  /** The exchange token is good until then. */
+  @Column({ name: 'exchange_expires_at', type: Date, nullable: true })
+  exchangeExpiresAt!: Date | null;
+
+  /** The OAuth client that asked (RFC 8628); NULL for Handoff's own /qr page. */
+  @Column({ name: 'client_id', type: 'varchar', length: 50, nullable: true })
+  clientId!: string | null;
+
+  /** Seconds the desktop must wait between polls; `slow_down` raises it by 5. */
+  @Column({ name: 'poll_interval', type: 'integer', default: 5 })
+  pollInterval!: number;
+
+  @Column({ name: 'last_polled_at', type: Date, nullable: true })
+  lastPolledAt!: Date | null;
+
   @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_auth_sessions_user_id' })
   user?: Relation<User>;
-
-  get isExpired(): boolean {
-    return Date.now() > this.expiresAt.getTime();
-  }
 }

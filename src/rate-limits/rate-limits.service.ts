@@ -33,6 +33,10 @@ const REDIS_FALLBACK: Record<RateLimitName, 'database' | 'memory'> = {
   validate: 'memory',
   userAccounts: 'memory',
   validatePermission: 'memory',
+  qrCreate: 'memory',
+  qrLookup: 'database',
+  qrApprove: 'database',
+  qrFailedLookups: 'database',
 };
 
 export interface RateLimitContext {
@@ -75,29 +79,60 @@ export class RateLimitsService implements OnModuleDestroy {
   }
 
   /**
-   * Counts one request against `name` for `key`, sets the X-RateLimit-* headers, and throws
-   * 429 RATE_LIMITED (with Retry-After) once the limit is spent.
+   * Counts one request against `name` for each of `keys` (e.g. the user and the IP), sets the
+   * X-RateLimit-* headers from the tightest of them, and throws 429 RATE_LIMITED (with
+   * Retry-After) once any is spent.
    */
-  async consume(name: RateLimitName, key: string | number, reply: FastifyReply, context: RateLimitContext = {}): Promise<void> {
-    const { points } = this.config.rateLimits[name];
-    let result: RateLimiterRes;
-    try {
-      result = await this.limiters[name].consume(String(key));
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      this.audit.record({ type: 'rate_limit.refused', outcome: 'refused', reason: name, ...context });
-      throw new AppError('RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, {
-        headers: { ...rateLimitHeaders(points, rejection), 'retry-after': String(retryAfter) },
-      });
+  async consume(name: RateLimitName, keys: RateLimitKeys, reply: FastifyReply, context: RateLimitContext = {}): Promise<void> {
+    const results = await Promise.allSettled(keyList(keys).map((key) => this.limiters[name].consume(key)));
+    const refusals: RateLimiterRes[] = [];
+    const counted: RateLimiterRes[] = [];
+    for (const result of results) {
+      if (result.status === 'fulfilled') counted.push(result.value);
+      else if (result.reason instanceof RateLimiterRes) refusals.push(result.reason);
+      else throw result.reason;
     }
-    void reply.headers(rateLimitHeaders(points, result));
+    if (refusals.length > 0) throw this.refusal(name, refusals, context);
+    const tightest = counted.reduce((least, result) => (result.remainingPoints < least.remainingPoints ? result : least));
+    void reply.headers(rateLimitHeaders(this.config.rateLimits[name].points, tightest));
+  }
+
+  /**
+   * For limits that count failures rather than requests: throws 429 RATE_LIMITED if any of `keys`
+   * has spent `name` already, without counting anything.
+   */
+  async assertNotSpent(name: RateLimitName, keys: RateLimitKeys, context: RateLimitContext = {}): Promise<void> {
+    const { points } = this.config.rateLimits[name];
+    const states = await Promise.all(keyList(keys).map((key) => this.limiters[name].get(key)));
+    const spent = states.filter((state): state is RateLimiterRes => state !== null && state.consumedPoints >= points);
+    if (spent.length > 0) throw this.refusal(name, spent, context);
+  }
+
+  /** Counts one failure against `name` for each of `keys` (see assertNotSpent). */
+  async countFailure(name: RateLimitName, keys: RateLimitKeys): Promise<void> {
+    await Promise.all(keyList(keys).map((key) => this.limiters[name].penalty(key)));
+  }
+
+  private refusal(name: RateLimitName, refusals: readonly RateLimiterRes[], context: RateLimitContext): AppError {
+    const longest = refusals.reduce((most, result) => (result.msBeforeNext > most.msBeforeNext ? result : most));
+    const retryAfter = Math.max(1, Math.ceil(longest.msBeforeNext / 1000));
+    this.audit.record({ type: 'rate_limit.refused', outcome: 'refused', reason: name, ...context });
+    return new AppError('RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, {
+      headers: { ...rateLimitHeaders(this.config.rateLimits[name].points, longest), 'retry-after': String(retryAfter) },
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
     this.redis?.disconnect();
     await this.counterPool?.end();
   }
+}
+
+/** One key, or several that are each counted (a user and an IP). */
+export type RateLimitKeys = string | number | readonly (string | number)[];
+
+function keyList(keys: RateLimitKeys): string[] {
+  return (Array.isArray(keys) ? keys : [keys]).map(String);
 }
 
 function rateLimitHeaders(points: number, result: RateLimiterRes): Record<string, string> {
