@@ -17,3 +17,8 @@ export interface ApiDocOptions {
 
 /** What the OpenAPI document at /docs says about a route that its code cannot tell. */
 export const ApiDoc = (options: ApiDocOptions): MethodDecorator => SetMetadata(API_DOC_METADATA, options);
+
+export const NOT_API_METADATA = 'handoff:not-api';
+
+/** Marks a controller that serves pages or files, not the API: the OpenAPI document leaves it out. */
+export const NotApi = (): ClassDecorator => SetMetadata(NOT_API_METADATA, true);

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import { AppError } from '../common/errors/app-error.js';
+import { NotApi } from './api-doc.decorator.js';
 import { OpenApiService } from './openapi.service.js';
 
 /** The Swagger UI files served from the swagger-ui-dist package (no network needed). */
@@ -32,6 +33,7 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui', presets: [SwaggerUIBundle.presets.apis] });`;
 
+@NotApi()
 @Controller('docs')
 export class DocsController {
   constructor(private readonly openApi: OpenApiService) {}

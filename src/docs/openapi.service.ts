@@ -1,5 +1,5 @@
 import { Injectable, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { type ZodType, z } from 'zod';
 import { UserAuthGuard } from '../access-tokens/user-auth.guard.js';
@@ -8,7 +8,7 @@ import { UserOrAdminGuard } from '../admin/user-or-admin.guard.js';
 import { type ErrorCode, ERROR_CODES } from '../common/errors/error-codes.js';
 import { PublicUrl } from '../config/public-url.js';
 import { TargetAppGuard } from '../target-apps/target-app.guard.js';
-import { API_DOC_METADATA, type ApiDocOptions } from './api-doc.decorator.js';
+import { API_DOC_METADATA, type ApiDocOptions, NOT_API_METADATA } from './api-doc.decorator.js';
 
 const GUARDS_METADATA = '__guards__';
 const BODY = 3;
@@ -50,7 +50,7 @@ export class OpenApiService {
     const paths: OpenApiDocument['paths'] = {};
     for (const wrapper of this.discovery.getControllers()) {
       const controller = wrapper.metatype as (new (...args: never[]) => object) | undefined;
-      if (!controller || controller.name === 'DocsController') continue;
+      if (!controller || Reflect.getMetadata(NOT_API_METADATA, controller)) continue;
       const prefix = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
       const prototype = controller.prototype as Record<string, unknown>;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
@@ -59,7 +59,7 @@ export class OpenApiService {
         if (method === undefined) continue;
         const path = toOpenApiPath(prefix, String(Reflect.getMetadata(PATH_METADATA, handler) ?? ''));
         paths[path] ??= {};
-        paths[path][RequestMethod[method].toLowerCase()] = this.operation(controller, methodName, handler);
+        paths[path][RequestMethod[method].toLowerCase()] = this.operation(controller, methodName, handler, method);
       }
     }
     return {
@@ -85,7 +85,7 @@ export class OpenApiService {
     };
   }
 
-  private operation(controller: object, methodName: string, handler: object): Record<string, unknown> {
+  private operation(controller: object, methodName: string, handler: object, method: RequestMethod): Record<string, unknown> {
     const doc = Reflect.getMetadata(API_DOC_METADATA, handler) as ApiDocOptions | undefined;
     const guards = [
       ...((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[] | undefined) ?? []),
@@ -130,7 +130,8 @@ export class OpenApiService {
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses: {
-        '200': {
+        // Nest's default: 201 for POST, 200 otherwise, unless @HttpCode says.
+        [String(Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (method === RequestMethod.POST ? 201 : 200))]: {
           description: 'Success',
           ...(doc?.response ? { content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } } : {}),
         },

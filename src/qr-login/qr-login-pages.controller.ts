@@ -3,6 +3,7 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../common/errors/app-error.js';
+import { NotApi } from '../docs/api-doc.decorator.js';
 
 /**
  * The pages live as plain files beside this module's source (no build step): from
@@ -29,6 +30,7 @@ function read(name: string): string {
 }
 
 /** The desktop's /qr page and the phone's /device page (SPEC §5), with their script and style. */
+@NotApi()
 @Controller()
 export class QrLoginPagesController {
   /** Read once at start: a few kilobytes, served from memory. */

@@ -49,12 +49,17 @@ describeEachDatabase('QR-code login pages in Chromium', (database, kind) => {
     return { page, verificationUrl, userCode };
   }
 
-  /** A phone on which the user is signed in: the app left its token where /device looks. */
-  async function openPhone(url: string): Promise<Page> {
+  /**
+   * A phone on which the user is signed in: the app left its token where /device looks (local
+   * storage), or passed it in the URL's fragment.
+   */
+  async function openPhone(url: string, tokenIn: 'storage' | 'fragment' = 'storage'): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-    await context.addInitScript({ content: `localStorage.setItem('handoff.accessToken', ${JSON.stringify(userToken)})` });
+    if (tokenIn === 'storage') {
+      await context.addInitScript({ content: `localStorage.setItem('handoff.accessToken', ${JSON.stringify(userToken)})` });
+    }
     const page = await context.newPage();
-    await page.goto(url);
+    await page.goto(tokenIn === 'fragment' ? `${url}#access_token=${userToken}` : url);
     return page;
   }
 
@@ -90,11 +95,12 @@ describeEachDatabase('QR-code login pages in Chromium', (database, kind) => {
     await phone.screenshot({ path: join(ARTIFACTS, `device-approved-${kind}.png`), fullPage: true });
   });
 
-  test('a code typed at /device and denied shows "Denied" on the desktop', { skip: chromium.skip }, async () => {
+  test('a code typed at /device (token in the fragment) and denied shows "Denied" on the desktop', { skip: chromium.skip }, async () => {
     const desktop = await openDesktop();
-    const phone = await openPhone(`${server.url}/device`);
+    const phone = await openPhone(`${server.url}/device`, 'fragment');
     const input = phone.getByLabel('The code shown on the other screen');
     await input.waitFor();
+    assert.equal(phone.url(), `${server.url}/device`, 'the token is taken off the address bar');
     await input.fill(desktop.userCode.replace('-', '').toLowerCase());
     await phone.getByRole('button', { name: 'Continue' }).click();
     await phone.getByRole('button', { name: 'Deny' }).click();

@@ -33,8 +33,24 @@ describeEachDatabase(
         '/oauth/revoke',
         '/api/admin/users/{id}',
         '/health/ready',
+        '/api/qr-auth/sessions',
+        '/api/qr-auth/sessions/{id}/qr.svg',
+        '/api/qr-auth/pending',
+        '/api/qr-auth/approve',
+        '/api/qr-auth/poll',
+        '/api/qr-auth/exchange',
+        '/oauth/device_authorization',
+        '/oauth/token',
       ]) {
         assert.ok(paths[path], `${path} is documented`);
+      }
+      for (const page of ['/qr', '/device', '/qr-login/assets/{file}', '/docs']) assert.equal(paths[page], undefined, `${page} is a page, not the API`);
+      assert.ok(paths['/api/qr-auth/sessions']!.post!.responses, 'documented');
+      assert.deepEqual(Object.keys(paths['/api/qr-auth/sessions']!.post!.responses as object)[0], '201', 'creating answers 201');
+      assert.deepEqual(Object.keys(paths['/api/qr-auth/poll']!.post!.responses as object)[0], '200');
+      const token = paths['/oauth/token']!.post! as { responses: Record<string, { description: string }> };
+      for (const code of ['AUTHORIZATION_PENDING', 'SLOW_DOWN', 'ACCESS_DENIED', 'EXPIRED_TOKEN', 'INVALID_GRANT']) {
+        assert.match(token.responses['400']!.description, new RegExp(code));
       }
       const validate = paths['/api/cross-app/validate-session']!.post! as {
         requestBody: { content: Record<string, { schema: { properties: Record<string, { pattern?: string }> } }> };
