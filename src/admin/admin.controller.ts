@@ -21,6 +21,7 @@ import {
   type TargetAppCreateDto,
   TargetAppCreateSchema,
   type TargetAppDto,
+  type RegisteredTargetAppDto,
   type TargetAppWithSecretDto,
 } from '../target-apps/target-apps.schemas.js';
 import { TargetAppsService } from '../target-apps/target-apps.service.js';
@@ -123,7 +124,7 @@ export class AdminController {
   }
 
   @Post('apps')
-  registerApp(@Body({ schema: TargetAppCreateSchema }) body: TargetAppCreateDto): Promise<TargetAppWithSecretDto> {
+  registerApp(@Body({ schema: TargetAppCreateSchema }) body: TargetAppCreateDto): Promise<RegisteredTargetAppDto> {
     return this.targetApps.register(body);
   }
 

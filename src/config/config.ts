@@ -70,8 +70,10 @@ export const DEFAULT_RATE_LIMITS = {
   qrLookup: { points: 30, seconds: 60 },
   /** Approvals and denials, per user and per IP. */
   qrApprove: { points: 10, seconds: 60 },
-  /** Look-ups and decisions naming no pending request, per user and per IP: guesses. */
+  /** Look-ups and decisions naming no pending request, per user: guesses. */
   qrFailedLookups: { points: 10, seconds: 900 },
+  /** The same per IP: higher, since many phones can share one address (carrier NAT). */
+  qrFailedLookupsPerIp: { points: 50, seconds: 900 },
 } as const satisfies Record<string, RateLimitConfig>;
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
 

@@ -183,7 +183,8 @@ export class CrossAppService {
       this.targetApps.find(targetApp),
       accountId === null ? Promise.resolve(null) : this.directory.findActiveUserInAccount(user.id, accountId),
     ]);
-    if (!app) throw new AppError('TARGET_APP_UNKNOWN', 'target_app: not a registered target app', { field: 'target_app' });
+    // A public client has no secret to trade a token with: it is no target app.
+    if (!app || app.publicClient) throw new AppError('TARGET_APP_UNKNOWN', 'target_app: not a registered target app', { field: 'target_app' });
     if (accountId !== null && !member?.role) {
       throw new AppError('ACCOUNT_FORBIDDEN', 'account_id: the user is not a member of this account', { field: 'account_id' });
     }

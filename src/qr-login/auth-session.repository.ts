@@ -56,9 +56,6 @@ interface RawAuthSession {
   database_now: Date;
 }
 
-/** The longest interval `slow_down` raises a request's polling to. */
-const MAX_POLL_INTERVAL_SECONDS = 60;
-
 /** Every statement on `auth_sessions`. */
 @Injectable()
 export class AuthSessionRepository {
@@ -183,15 +180,14 @@ export class AuthSessionRepository {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  /**
-   * Records a poll: its time, a `slow_down` (the interval grows by 5 seconds, RFC 8628 §3.5)
-   * and, for a pending request past its time, the `expired` status.
-   */
-  async recordPoll(manager: EntityManager, id: string, change: { slowDown: boolean; expire: boolean }): Promise<void> {
-    const sets = [`last_polled_at = ${nowSql(this.dialect)}`];
-    if (change.slowDown) sets.push(`poll_interval = LEAST(poll_interval + 5, ${MAX_POLL_INTERVAL_SECONDS})`);
-    if (change.expire) sets.push("status = 'expired'");
-    await execute(manager, `UPDATE auth_sessions SET ${sets.join(', ')} WHERE id = ${this.p(1)}`, [id]);
+  /** Records a poll: its time, the interval from now on and, for a lapsed pending request, `expired`. */
+  async recordPoll(manager: EntityManager, id: string, change: { pollInterval: number; expire: boolean }): Promise<void> {
+    await execute(
+      manager,
+      `UPDATE auth_sessions SET last_polled_at = ${nowSql(this.dialect)}, poll_interval = ${this.p(1)}${change.expire ? ", status = 'expired'" : ''}
+       WHERE id = ${this.p(2)}`,
+      [change.pollInterval, id],
+    );
   }
 
   /**

@@ -17,19 +17,19 @@ import {
   type TokenRequestDto,
   TokenRequestSchema,
 } from './qr-login.schemas.js';
-import { QrLoginService } from './qr-login.service.js';
+import { DeviceGrantService } from './device-grant.service.js';
 
 /**
  * The OAuth 2.0 Device Authorization Grant (RFC 8628) on the QR-login table, so that a standard
  * OAuth client library signs in with no Handoff-specific code. The clients are the registered
- * target apps (`client_id` = app name): confidential ones authenticate as at the other OAuth
- * endpoints; public ones (a CLI, a TV app) send their `client_id` alone, which RFC 8628 allows.
+ * apps (`client_id` = app name): confidential ones authenticate as at the other OAuth endpoints;
+ * public clients (`handoff apps add NAME --public`: a CLI, a TV app) send their `client_id` alone.
  * Errors carry RFC 6749 §5.2's `error` (400, no WWW-Authenticate, except invalid_client).
  */
 @Controller('oauth')
 export class DeviceGrantController {
   constructor(
-    private readonly qrLogin: QrLoginService,
+    private readonly deviceGrant: DeviceGrantService,
     private readonly targetApps: TargetAppsService,
     private readonly rateLimits: RateLimitsService,
   ) {}
@@ -51,7 +51,7 @@ export class DeviceGrantController {
     const origin = originOf(request);
     await this.rateLimits.consume('qrCreate', origin.ip, reply, { app: clientId, ip: origin.ip });
     void reply.header('cache-control', 'no-store');
-    return this.qrLogin.authorizeDevice(origin, clientId);
+    return this.deviceGrant.authorize(origin, clientId);
   }
 
   @Post('token')
@@ -73,10 +73,10 @@ export class DeviceGrantController {
     if (!body.device_code) throw new AppError('VALIDATION_ERROR', 'device_code: required', { field: 'device_code' });
     const clientId = await this.clientOf(request, body);
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return this.qrLogin.redeemDeviceCode(body.device_code, clientId, originOf(request));
+    return this.deviceGrant.redeem(body.device_code, clientId, originOf(request));
   }
 
-  /** The client: authenticated when it sends a secret (Basic or form), else a public client by id. */
+  /** The client: authenticated when it sends a secret (Basic or form), else a public client by name. */
   private async clientOf(request: FastifyRequest, body: { client_id?: string; client_secret?: string }): Promise<string> {
     const viaHeader = /^Basic /i.test(request.headers.authorization ?? '');
     if (viaHeader || body.client_secret !== undefined) {
@@ -86,7 +86,8 @@ export class DeviceGrantController {
       return app.name;
     }
     if (!body.client_id) throw new AppError('VALIDATION_ERROR', 'client_id: required', { field: 'client_id' });
-    if (!(await this.targetApps.find(body.client_id))) throw invalidClient(false);
+    // Without a secret only a public client: a confidential one must prove it is that client.
+    if (!(await this.targetApps.find(body.client_id))?.publicClient) throw invalidClient(false);
     return body.client_id;
   }
 }

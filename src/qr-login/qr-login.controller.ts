@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../access-tokens/authentication.service.js';
 import { CurrentUser, UserAuthGuard } from '../access-tokens/user-auth.guard.js';
 import { AppError } from '../common/errors/app-error.js';
 import { originOf, type RequestOrigin } from '../common/request-origin.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
+import type { RateLimitName } from '../config/config.js';
 import { RateLimitsService } from '../rate-limits/rate-limits.service.js';
 import {
   CreatedLoginRequestSchema,
@@ -19,7 +20,7 @@ import {
   PollResultSchema,
   type PollResultDto,
   PollSchema,
-  QrImageParamsSchema,
+  QrImageQuerySchema,
   UserCodeQuerySchema,
 } from './qr-login.schemas.js';
 import { type QrImageFormat, QrLoginService } from './qr-login.service.js';
@@ -48,16 +49,17 @@ export class QrLoginController {
     return this.qrLogin.create(origin);
   }
 
-  @Get('sessions/:id/qr.svg')
+  /** The session id in the query, not the path: paths are logged, and the image shows the user code. */
+  @Get('qr.svg')
   @ApiDoc({ summary: "A pending request's QR code (SVG): it encodes verification_uri_complete", errors: ['NOT_FOUND'] })
-  qrSvg(@Param({ schema: QrImageParamsSchema }) params: { id: string }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
-    return this.qrImage(params.id, 'svg', reply);
+  qrSvg(@Query({ schema: QrImageQuerySchema }) query: { session_id: string }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
+    return this.qrImage(query.session_id, 'svg', reply);
   }
 
-  @Get('sessions/:id/qr.png')
+  @Get('qr.png')
   @ApiDoc({ summary: "A pending request's QR code (PNG, 320 px)", errors: ['NOT_FOUND'] })
-  qrPng(@Param({ schema: QrImageParamsSchema }) params: { id: string }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
-    return this.qrImage(params.id, 'png', reply);
+  qrPng(@Query({ schema: QrImageQuerySchema }) query: { session_id: string }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
+    return this.qrImage(query.session_id, 'png', reply);
   }
 
   /** In the query, not the path: paths are logged, and the code must not be. */
@@ -139,8 +141,9 @@ export class QrLoginController {
 
   /**
    * User codes are short, so look-ups and decisions are bounded per user and per IP, and those
-   * that name no pending request count as guesses: past the failure limit, every look-up and
-   * decision is refused until the window passes.
+   * that name no pending request count as guesses: past the failure limits, every look-up and
+   * decision is refused until the window passes. A failure is counted up front and given back on
+   * success, so that a burst of concurrent guesses cannot outrun the count.
    */
   private async boundGuessing<T>(
     limit: 'qrLookup' | 'qrApprove',
@@ -149,15 +152,25 @@ export class QrLoginController {
     reply: FastifyReply,
     work: () => Promise<T>,
   ): Promise<T> {
-    const keys = [`user:${user.id}`, `ip:${origin.ip}`];
     const context = { userId: user.id, ip: origin.ip };
-    await this.rateLimits.assertNotSpent('qrFailedLookups', keys, context);
-    await this.rateLimits.consume(limit, keys, reply, context);
+    const failureLimits: Array<[RateLimitName, string]> = [
+      ['qrFailedLookups', `user:${user.id}`],
+      ['qrFailedLookupsPerIp', origin.ip],
+    ];
+    const reserved: typeof failureLimits = [];
+    let failed = false;
     try {
+      for (const limitAndKey of failureLimits) {
+        await this.rateLimits.consume(...limitAndKey, undefined, context);
+        reserved.push(limitAndKey);
+      }
+      await this.rateLimits.consume(limit, [`user:${user.id}`, `ip:${origin.ip}`], reply, context);
       return await work();
     } catch (error) {
-      if (error instanceof AppError && error.code === 'USER_CODE_INVALID') await this.rateLimits.countFailure('qrFailedLookups', keys);
+      failed = error instanceof AppError && error.code === 'USER_CODE_INVALID';
       throw error;
+    } finally {
+      if (!failed) await Promise.all(reserved.map(([name, key]) => this.rateLimits.refund(name, key)));
     }
   }
 }

@@ -3,6 +3,7 @@ import { AccessTokensModule } from '../access-tokens/access-tokens.module.js';
 import { TargetAppsModule } from '../target-apps/target-apps.module.js';
 import { AuthSessionRepository } from './auth-session.repository.js';
 import { DeviceGrantController } from './device-grant.controller.js';
+import { DeviceGrantService } from './device-grant.service.js';
 import { QrLoginController } from './qr-login.controller.js';
 import { QrLoginPagesController } from './qr-login-pages.controller.js';
 import { QrLoginService } from './qr-login.service.js';
@@ -11,6 +12,6 @@ import { QrLoginService } from './qr-login.service.js';
 @Module({
   imports: [AccessTokensModule, TargetAppsModule],
   controllers: [QrLoginController, DeviceGrantController, QrLoginPagesController],
-  providers: [QrLoginService, AuthSessionRepository],
+  providers: [QrLoginService, DeviceGrantService, AuthSessionRepository],
 })
 export class QrLoginModule {}

@@ -18,7 +18,7 @@ export type DecisionDto = z.infer<typeof DecisionSchema>;
 export const PollSchema = z.strictObject({ device_code: opaqueTokenSchema });
 export const ExchangeSchema = z.strictObject({ exchange_token: opaqueTokenSchema });
 
-export const QrImageParamsSchema = z.object({ id: z.uuid() });
+export const QrImageQuerySchema = z.object({ session_id: z.uuid() });
 
 /**
  * RFC 8628 §3.1 (device authorization) and §3.4 (token) requests, form-encoded. Unknown

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import Bowser from 'bowser';
 import QRCode from 'qrcode';
-import { AccessTokensService } from '../access-tokens/access-tokens.service.js';
+import { AccessTokensService, type IssuedAccessToken, type SignedAccessToken } from '../access-tokens/access-tokens.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
@@ -15,21 +15,12 @@ import type { ActiveUser } from '../directory/directory.schemas.js';
 import { type AuthSessionRow, AuthSessionRepository } from './auth-session.repository.js';
 import type {
   CreatedLoginRequestDto,
-  DeviceAuthorizationDto,
   ExchangedTokenDto,
   PendingLoginRequestDto,
   PollResultDto,
 } from './qr-login.schemas.js';
+import { intervalAfter, pollChanges, type RequestState, stateOf } from './login-request-state.js';
 import { formatUserCode, generateUserCode, normalizeUserCode } from './user-code.js';
-
-/**
- * Where a request stands for the desktop that polls it. `already_issued`: its exchange token was
- * handed out (or the device grant redeemed), which happens once.
- */
-type RequestState = 'unknown' | 'pending' | 'slow_down' | 'approved' | 'already_issued' | 'denied' | 'expired';
-
-/** A poll this much earlier than the interval still counts as on time (timers and networks jitter). */
-const POLL_TOLERANCE_MS = 250;
 
 /** User codes are drawn again on a collision with a live one; five collisions in a row is a fault. */
 const USER_CODE_ATTEMPTS = 5;
@@ -37,10 +28,9 @@ const USER_CODE_ATTEMPTS = 5;
 export type QrImageFormat = 'svg' | 'png';
 
 /**
- * QR-code login (SPEC §5) and the OAuth 2.0 device authorization grant (RFC 8628), on one table:
- * a desktop asks, a signed-in phone approves by user code, the desktop polls with its secret
- * device code and receives one exchange token (or, through the device grant, the access token
- * itself), which yields one access token.
+ * QR-code login (SPEC §5): a desktop asks, a signed-in phone approves by user code, the desktop
+ * polls with its secret device code and receives one exchange token, which yields one access
+ * token. The OAuth device grant (device-grant.service.ts) shares the requests.
  */
 @Injectable()
 export class QrLoginService {
@@ -85,17 +75,10 @@ export class QrLoginService {
       user_code: shown,
       verification_uri: this.publicUrl.to('/device'),
       verification_uri_complete: this.verificationUriComplete(userCode),
-      qr_svg_url: this.publicUrl.to(`/api/qr-auth/sessions/${id}/qr.svg`),
+      qr_svg_url: this.publicUrl.to(`/api/qr-auth/qr.svg?session_id=${id}`),
       expires_in: requestTtlSeconds,
       interval: pollIntervalSeconds,
     };
-  }
-
-  /** RFC 8628 §3.2's answer: the same request, in the fields OAuth clients read. */
-  async authorizeDevice(origin: RequestOrigin, clientId: string): Promise<DeviceAuthorizationDto> {
-    const created = await this.create(origin, clientId);
-    const { session_id: _id, ...authorization } = created;
-    return authorization;
   }
 
   /**
@@ -152,35 +135,28 @@ export class QrLoginService {
 
   /**
    * The desktop's poll, with its device code: pending (or slow_down), denied, expired, or once
-   * approved the one-time exchange token, handed out by the first poll only. Rows approved before
-   * exchange tokens existed get theirs the same way: a poll never answers with an access token.
+   * approved the one-time exchange token, handed out by the first poll only (polls of one request
+   * queue on its row lock). Rows approved before exchange tokens existed get theirs the same way:
+   * a poll never answers with an access token. Requests of OAuth clients are theirs to redeem, at
+   * the token endpoint.
    */
   async poll(deviceCode: string, origin: RequestOrigin): Promise<PollResultDto> {
-    return this.requests.lockByDeviceCodeHash(sha256Hex(deviceCode), async (row, manager) => {
+    const { exchangeTokenTtlSeconds } = this.config.qrLogin;
+    const exchangeToken = randomToken();
+    const { answer, issuedFor } = await this.requests.lockByDeviceCodeHash(sha256Hex(deviceCode), async (row, manager) => {
+      if (!row || row.clientId !== null) throw new AppError('DEVICE_CODE_INVALID', 'No sign-in request has this device code');
       const state = stateOf(row);
-      if (!row) throw new AppError('DEVICE_CODE_INVALID', 'No sign-in request has this device code');
-      await this.requests.recordPoll(manager, row.id, bookkeeping(row, state));
-      switch (state) {
-        case 'approved': {
-          const exchangeToken = randomToken();
-          const { exchangeTokenTtlSeconds } = this.config.qrLogin;
-          if (!(await this.requests.setExchangeToken(manager, row.id, sha256Hex(exchangeToken), exchangeTokenTtlSeconds))) {
-            return { status: 'already_issued' };
-          }
-          this.audit.record({ type: 'qr.exchange_token_issued', outcome: 'success', loginRequestId: row.id, userId: row.userId, ip: origin.ip });
-          return { status: 'approved', exchange_token: exchangeToken, expires_in: exchangeTokenTtlSeconds };
-        }
-        case 'pending':
-        case 'slow_down':
-          return { status: state, interval: intervalAfter(row, state) };
-        case 'already_issued':
-        case 'denied':
-        case 'expired':
-          return { status: state };
-        case 'unknown':
-          throw new Error('unreachable: a row was found');
+      await this.requests.recordPoll(manager, row.id, pollChanges(row, state));
+      if (state === 'approved' && (await this.requests.setExchangeToken(manager, row.id, sha256Hex(exchangeToken), exchangeTokenTtlSeconds))) {
+        const answer: PollResultDto = { status: 'approved', exchange_token: exchangeToken, expires_in: exchangeTokenTtlSeconds };
+        return { answer, issuedFor: row };
       }
+      return { answer: pollAnswer(row, state) };
     });
+    if (issuedFor) {
+      this.audit.record({ type: 'qr.exchange_token_issued', outcome: 'success', loginRequestId: issuedFor.id, userId: issuedFor.userId, ip: origin.ip });
+    }
+    return answer;
   }
 
   /**
@@ -199,16 +175,9 @@ export class QrLoginService {
       throw exchangeTokenInvalid();
     }
     const signed = await this.accessTokens.sign(row.userId);
-    let issued;
-    try {
-      issued = await this.requests.exchangeOnce(tokenHash, row.userId, (manager) => this.accessTokens.record(signed, manager));
-    } catch (error) {
-      if (!isConcurrencyConflict(error)) throw error;
-      issued = null;
-    }
+    const issued = await this.spendExchangeToken(tokenHash, signed);
+    if (issued === 'spent') throw this.exchangeReplayed(event);
     if (!issued) {
-      const after = await this.requests.findByExchangeTokenHash(tokenHash);
-      if (after?.isExchanged) throw this.exchangeReplayed(event);
       this.audit.record({ ...event, outcome: 'failure', reason: 'expired_or_user_inactive' });
       throw exchangeTokenInvalid();
     }
@@ -217,53 +186,24 @@ export class QrLoginService {
   }
 
   /**
-   * RFC 8628 §3.4–3.5: the device code redeemed at the token endpoint by the client that asked.
-   * Pending, slow_down, denied and expired become the RFC's errors; an approved request yields
-   * the access token once (signed first, recorded in the transaction that marks it redeemed).
+   * Spends the exchange token and records the signed JWT, in one transaction. `spent`: another
+   * exchange had it; null: it lapsed or its user was disabled. A database conflict (a deadlock
+   * victim) with no winner yet is retried once: the token is still good.
    */
-  async redeemDeviceCode(deviceCode: string, clientId: string, origin: RequestOrigin): Promise<ExchangedTokenDto> {
-    const deviceCodeHash = sha256Hex(deviceCode);
-    const event = { type: 'oauth.device_token', clientId, ip: origin.ip } as const;
-    const seen = await this.requests.findByDeviceCodeHash(deviceCodeHash);
-    if (!seen || seen.clientId !== clientId) {
-      this.audit.record({ ...event, outcome: 'failure', reason: seen ? 'other_client' : 'unknown' });
-      throw invalidGrant();
-    }
-    // Signed ahead only when it will most likely be used: the request is approved already.
-    const signed = stateOf(seen) === 'approved' && seen.userId !== null ? await this.accessTokens.sign(seen.userId) : undefined;
-    let issued;
-    try {
-      issued = await this.requests.lockByDeviceCodeHash(deviceCodeHash, async (row, manager) => {
-        const state = stateOf(row);
-        if (!row) throw invalidGrant();
-        if (state === 'approved' && signed && row.userId === signed.userId) {
-          if (!(await this.requests.markGranted(manager, row.id, row.userId))) throw invalidGrant();
-          return this.accessTokens.record(signed, manager);
-        }
-        await this.requests.recordPoll(manager, row.id, bookkeeping(row, state));
-        return state === 'approved' ? 'pending' : state;
-      });
-    } catch (error) {
-      if (!isConcurrencyConflict(error)) throw error;
-      issued = 'already_issued' as const;
-    }
-    if (typeof issued === 'object') {
-      this.audit.record({ ...event, outcome: 'success', loginRequestId: seen.id, userId: seen.userId });
-      return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
-    }
-    switch (issued) {
-      case 'pending':
-        throw new AppError('AUTHORIZATION_PENDING', 'The user has not approved the request yet');
-      case 'slow_down':
-        throw new AppError('SLOW_DOWN', `Polling too fast: wait ${intervalAfter(seen, 'slow_down')} seconds between requests`);
-      case 'denied':
-        this.audit.record({ ...event, outcome: 'failure', loginRequestId: seen.id, reason: 'denied' });
-        throw new AppError('ACCESS_DENIED', 'The user denied the request');
-      case 'expired':
-        throw new AppError('EXPIRED_TOKEN', 'The device code has expired: start again');
-      default:
-        this.audit.record({ ...event, outcome: 'failure', loginRequestId: seen.id, reason: 'already_redeemed' });
-        throw invalidGrant();
+  private async spendExchangeToken(tokenHash: string, signed: SignedAccessToken): Promise<IssuedAccessToken | 'spent' | null> {
+    for (let attempt = 1; ; attempt++) {
+      let conflict: unknown;
+      try {
+        const issued = await this.requests.exchangeOnce(tokenHash, signed.userId, (manager) => this.accessTokens.record(signed, manager));
+        if (issued) return issued;
+      } catch (error) {
+        if (!isConcurrencyConflict(error)) throw error;
+        conflict = error;
+      }
+      // Lost: to another exchange, or to the token's expiry or the user's disabling.
+      if ((await this.requests.findByExchangeTokenHash(tokenHash))?.isExchanged) return 'spent';
+      if (conflict === undefined) return null;
+      if (attempt === 2) throw conflict;
     }
   }
 
@@ -277,25 +217,6 @@ export class QrLoginService {
     this.audit.record({ ...event, type: 'qr.exchange', outcome: 'failure', reason: 'replay' });
     return new AppError('EXCHANGE_TOKEN_USED', 'This exchange token was exchanged already');
   }
-}
-
-function stateOf(row: AuthSessionRow | null): RequestState {
-  if (!row) return 'unknown';
-  if (row.isExchanged || row.exchangeTokenIssued) return 'already_issued';
-  if (row.status === 'denied') return 'denied';
-  if (row.status === 'expired' || row.expiresAt <= row.databaseNow) return 'expired';
-  if (row.status === 'approved') return row.userId === null ? 'denied' : 'approved';
-  const sinceLastPoll = row.lastPolledAt ? row.databaseNow.getTime() - row.lastPolledAt.getTime() : Infinity;
-  return sinceLastPoll < row.pollInterval * 1000 - POLL_TOLERANCE_MS ? 'slow_down' : 'pending';
-}
-
-/** What a poll changes on the row: its time, a longer interval after slow_down, a lapsed request's status. */
-function bookkeeping(row: AuthSessionRow, state: RequestState): { slowDown: boolean; expire: boolean } {
-  return { slowDown: state === 'slow_down', expire: state === 'expired' && row.status === 'pending' };
-}
-
-function intervalAfter(row: AuthSessionRow, state: RequestState): number {
-  return state === 'slow_down' ? Math.min(row.pollInterval + 5, 60) : row.pollInterval;
 }
 
 function parseUserCode(input: string): string {
@@ -323,6 +244,17 @@ function exchangeTokenInvalid(): AppError {
   return new AppError('EXCHANGE_TOKEN_INVALID', 'Exchange token is invalid or expired');
 }
 
-function invalidGrant(): AppError {
-  return new AppError('INVALID_GRANT', 'The device code is invalid, was issued to another client, or was redeemed already');
+/** A poll's answer when it hands out nothing. */
+function pollAnswer(row: AuthSessionRow, state: RequestState): PollResultDto {
+  switch (state) {
+    case 'pending':
+    case 'slow_down':
+      return { status: state, interval: intervalAfter(row, state) };
+    case 'denied':
+    case 'expired':
+      return { status: state };
+    default:
+      // Issued already, or approved and issued by a poll that held the lock first.
+      return { status: 'already_issued' };
+  }
 }

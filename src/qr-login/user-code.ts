@@ -2,9 +2,9 @@ import { randomInt } from 'node:crypto';
 
 /**
  * RFC 8628 §6.1's alphabet: 20 consonants, no vowels (no words) and no look-alike digits.
- * Eight of them give 20^8 ≈ 2.6 × 10^10 codes (34 bits): with the failed-look-up limit
- * (10 per 15 minutes per user and per IP), guessing any one of even a thousand pending codes
- * takes about 2.6 × 10^7 failures.
+ * Eight of them give 20^8 ≈ 2.6 × 10^10 codes (34 bits): guessing any one of even a thousand
+ * pending codes takes about 2.6 × 10^7 failures, and failures are limited (10 per 15 minutes per
+ * user, 50 per IP).
  */
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 8;

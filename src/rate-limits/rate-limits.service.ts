@@ -37,6 +37,7 @@ const REDIS_FALLBACK: Record<RateLimitName, 'database' | 'memory'> = {
   qrLookup: 'database',
   qrApprove: 'database',
   qrFailedLookups: 'database',
+  qrFailedLookupsPerIp: 'database',
 };
 
 export interface RateLimitContext {
@@ -80,10 +81,10 @@ export class RateLimitsService implements OnModuleDestroy {
 
   /**
    * Counts one request against `name` for each of `keys` (e.g. the user and the IP), sets the
-   * X-RateLimit-* headers from the tightest of them, and throws 429 RATE_LIMITED (with
-   * Retry-After) once any is spent.
+   * X-RateLimit-* headers from the tightest of them (when given the reply), and throws 429
+   * RATE_LIMITED (with Retry-After) once any is spent.
    */
-  async consume(name: RateLimitName, keys: RateLimitKeys, reply: FastifyReply, context: RateLimitContext = {}): Promise<void> {
+  async consume(name: RateLimitName, keys: RateLimitKeys, reply: FastifyReply | undefined, context: RateLimitContext = {}): Promise<void> {
     const results = await Promise.allSettled(keyList(keys).map((key) => this.limiters[name].consume(key)));
     const refusals: RateLimiterRes[] = [];
     const counted: RateLimiterRes[] = [];
@@ -94,23 +95,16 @@ export class RateLimitsService implements OnModuleDestroy {
     }
     if (refusals.length > 0) throw this.refusal(name, refusals, context);
     const tightest = counted.reduce((least, result) => (result.remainingPoints < least.remainingPoints ? result : least));
-    void reply.headers(rateLimitHeaders(this.config.rateLimits[name].points, tightest));
+    if (reply) void reply.headers(rateLimitHeaders(this.config.rateLimits[name].points, tightest));
   }
 
   /**
-   * For limits that count failures rather than requests: throws 429 RATE_LIMITED if any of `keys`
-   * has spent `name` already, without counting anything.
+   * Gives back what `consume` counted. For limits that count failures: a point is taken before
+   * the work (so that concurrent requests cannot all pass a check made before any failure is
+   * counted) and given back when the work did not fail.
    */
-  async assertNotSpent(name: RateLimitName, keys: RateLimitKeys, context: RateLimitContext = {}): Promise<void> {
-    const { points } = this.config.rateLimits[name];
-    const states = await Promise.all(keyList(keys).map((key) => this.limiters[name].get(key)));
-    const spent = states.filter((state): state is RateLimiterRes => state !== null && state.consumedPoints >= points);
-    if (spent.length > 0) throw this.refusal(name, spent, context);
-  }
-
-  /** Counts one failure against `name` for each of `keys` (see assertNotSpent). */
-  async countFailure(name: RateLimitName, keys: RateLimitKeys): Promise<void> {
-    await Promise.all(keyList(keys).map((key) => this.limiters[name].penalty(key)));
+  async refund(name: RateLimitName, keys: RateLimitKeys): Promise<void> {
+    await Promise.all(keyList(keys).map((key) => this.limiters[name].reward(key)));
   }
 
   private refusal(name: RateLimitName, refusals: readonly RateLimiterRes[], context: RateLimitContext): AppError {

@@ -1,7 +1,10 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
 import type { TargetAppSecret } from './target-app-secret.entity.js';
 
-/** An application that receives handoffs (e.g. `hi-events`) and authenticates with a shared secret. */
+/**
+ * An application that receives handoffs (e.g. `hi-events`) and authenticates with a shared
+ * secret; or a public OAuth client, which has none.
+ */
 @Entity('target_apps')
 @Unique('uq_target_apps_name', ['name'])
 export class TargetApp {
@@ -15,6 +18,10 @@ export class TargetApp {
   /** Origins that `callback_url` may point to, as a JSON array of strings. */
   @Column({ name: 'allowed_origins', type: 'simple-json' })
   allowedOrigins!: string[];
+
+  /** An OAuth client without a secret: it may use the device grant (RFC 8628) by name alone, and nothing else. */
+  @Column({ name: 'public_client', type: Boolean, default: false })
+  publicClient!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt!: Date;

@@ -5,6 +5,27 @@ import { execute } from '../database/sql.js';
 import { TargetAppSecret } from './target-app-secret.entity.js';
 import { TargetApp } from './target-app.entity.js';
 
+/** An app as authentication needs it. */
+export type AppRow = Pick<TargetApp, 'id' | 'name' | 'allowedOrigins' | 'publicClient'>;
+
+interface RawApp {
+  id: number;
+  name: string;
+  allowed_origins: string;
+  public_client: boolean | number;
+}
+
+const APP_COLUMNS = 'a.id, a.name, a.allowed_origins, a.public_client';
+
+function toAppRow(row: RawApp): AppRow {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    publicClient: Boolean(row.public_client),
+  };
+}
+
 @Injectable()
 export class TargetAppRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -17,34 +38,31 @@ export class TargetAppRepository {
    * The app of this name with the hashes of its active secrets, in one query whether or not the
    * app exists (an unknown name must not answer faster).
    */
-  async findWithActiveSecretHashes(name: string): Promise<{ app: Pick<TargetApp, 'id' | 'name' | 'allowedOrigins'>; hashes: string[] } | null> {
-    const { rows } = await execute<{ id: number; name: string; allowed_origins: string; secret_hash: string }>(
+  async findWithActiveSecretHashes(name: string): Promise<{ app: AppRow; hashes: string[] } | null> {
+    const { rows } = await execute<RawApp & { secret_hash: string }>(
       this.dataSource,
-      `SELECT a.id, a.name, a.allowed_origins, s.secret_hash FROM target_apps a
+      `SELECT ${APP_COLUMNS}, s.secret_hash FROM target_apps a
        JOIN target_app_secrets s ON s.target_app_id = a.id AND s.retired_at IS NULL
        WHERE a.name = ${placeholder(dialectOf(this.dataSource), 1)}`,
       [name],
     );
     const [first] = rows;
     if (!first) return null;
-    return {
-      app: { id: Number(first.id), name: first.name, allowedOrigins: JSON.parse(first.allowed_origins) as string[] },
-      hashes: rows.map((row) => row.secret_hash),
-    };
+    return { app: toAppRow(first), hashes: rows.map((row) => row.secret_hash) };
   }
 
   /** The app whose active (unretired) secret has this SHA-256; on every target-app request. */
-  async findByActiveSecretHash(secretHash: string): Promise<Pick<TargetApp, 'id' | 'name' | 'allowedOrigins'> | null> {
+  async findByActiveSecretHash(secretHash: string): Promise<AppRow | null> {
     const dialect = dialectOf(this.dataSource);
-    const { rows } = await execute<{ id: number; name: string; allowed_origins: string }>(
+    const { rows } = await execute<RawApp>(
       this.dataSource,
-      `SELECT a.id, a.name, a.allowed_origins FROM target_app_secrets s
+      `SELECT ${APP_COLUMNS} FROM target_app_secrets s
        JOIN target_apps a ON a.id = s.target_app_id
        WHERE s.secret_hash = ${placeholder(dialect, 1)} AND s.retired_at IS NULL`,
       [secretHash],
     );
     const [row] = rows;
-    return row ? { id: Number(row.id), name: row.name, allowedOrigins: JSON.parse(row.allowed_origins) as string[] } : null;
+    return row ? toAppRow(row) : null;
   }
 
   list(): Promise<TargetApp[]> {
@@ -64,12 +82,15 @@ export class TargetAppRepository {
     return new Map(rows.map((row) => [Number(row.appId), Number(row.count)]));
   }
 
-  /** Creates the app with its first secret, both or neither. A taken name is a unique violation. */
-  async insertWithSecret(name: string, allowedOrigins: string[], secretHash: string): Promise<TargetApp> {
+  /**
+   * Creates the app with its first secret (none for a public client), both or neither. A taken
+   * name is a unique violation.
+   */
+  async insertWithSecret(name: string, allowedOrigins: string[], secretHash: string | null): Promise<TargetApp> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(TargetApp).insert({ name, allowedOrigins });
+      await manager.getRepository(TargetApp).insert({ name, allowedOrigins, publicClient: secretHash === null });
       const app = await manager.getRepository(TargetApp).findOneByOrFail({ name });
-      await manager.getRepository(TargetAppSecret).insert({ targetAppId: app.id, secretHash });
+      if (secretHash !== null) await manager.getRepository(TargetAppSecret).insert({ targetAppId: app.id, secretHash });
       return app;
     });
   }

@@ -17,6 +17,8 @@ export const originSchema = z
 export const TargetAppCreateSchema = z.strictObject({
   name: appNameSchema,
   origins: z.array(originSchema).max(20).default([]),
+  /** A public OAuth client (no secret): device grant only. */
+  public: z.boolean().default(false),
 });
 export type TargetAppCreateDto = z.infer<typeof TargetAppCreateSchema>;
 
@@ -25,6 +27,7 @@ export interface TargetAppDto {
   name: string;
   allowedOrigins: string[];
   createdAt: string;
+  publicClient: boolean;
   activeSecrets: number;
 }
 
@@ -33,3 +36,6 @@ export interface TargetAppWithSecretDto {
   /** Shown once; only its SHA-256 is kept. */
   secret: string;
 }
+
+/** A new app with its first secret; a public client has none. */
+export type RegisteredTargetAppDto = Omit<TargetAppWithSecretDto, 'secret'> & { secret: string | null };

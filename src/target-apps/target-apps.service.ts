@@ -5,7 +5,7 @@ import { ExpiringCache } from '../common/expiring-cache.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import type { TargetApp } from './target-app.entity.js';
 import { TargetAppRepository } from './target-app.repository.js';
-import type { TargetAppCreateDto, TargetAppDto, TargetAppWithSecretDto } from './target-apps.schemas.js';
+import type { RegisteredTargetAppDto, TargetAppCreateDto, TargetAppDto, TargetAppWithSecretDto } from './target-apps.schemas.js';
 
 /**
  * How long an instance trusts an app it looked up: target apps change rarely, and these look-ups
@@ -23,6 +23,8 @@ export interface AuthenticatedApp {
   readonly id: number;
   readonly name: string;
   readonly allowedOrigins: readonly string[];
+  /** A public OAuth client: no secret, device grant only. */
+  readonly publicClient: boolean;
 }
 
 /** Target apps (OAuth clients) and their shared secrets. */
@@ -33,11 +35,12 @@ export class TargetAppsService {
 
   constructor(private readonly repository: TargetAppRepository) {}
 
-  async register(input: TargetAppCreateDto): Promise<TargetAppWithSecretDto> {
-    const secret = randomToken();
+  /** A confidential app gets its first secret, shown once; a public client gets none. */
+  async register(input: TargetAppCreateDto): Promise<RegisteredTargetAppDto> {
+    const secret = input.public ? null : randomToken();
     try {
-      const app = await this.repository.insertWithSecret(input.name, input.origins, sha256Hex(secret));
-      return { app: toDto(app, 1), secret };
+      const app = await this.repository.insertWithSecret(input.name, input.origins, secret === null ? null : sha256Hex(secret));
+      return { app: toDto(app, secret === null ? 0 : 1), secret };
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('APP_EXISTS', 'A target app with this name exists', { field: 'name' });
       throw error;
@@ -52,6 +55,7 @@ export class TargetAppsService {
   /** Adds a second active secret; both work until the older one is retired. */
   async rotateSecret(name: string): Promise<TargetAppWithSecretDto> {
     const app = await this.getApp(name);
+    if (app.publicClient) throw new AppError('SECRET_ROTATION_CONFLICT', 'A public client has no secret to rotate');
     const secret = randomToken();
     if (!(await this.repository.addSecret(app.id, sha256Hex(secret), MAX_ACTIVE_SECRETS))) {
       throw new AppError('SECRET_ROTATION_CONFLICT', 'The app already has two active secrets: retire the older one first');
@@ -103,7 +107,7 @@ export class TargetAppsService {
     const cached = this.byName.get(name);
     if (cached) return cached;
     const row = await this.repository.findByName(name);
-    const app = row ? { id: row.id, name: row.name, allowedOrigins: row.allowedOrigins } : null;
+    const app = row ? { id: row.id, name: row.name, allowedOrigins: row.allowedOrigins, publicClient: row.publicClient } : null;
     if (app) this.byName.set(name, app, Date.now() + APP_CACHE_MS);
     return app;
   }
@@ -121,6 +125,7 @@ function toDto(app: TargetApp, activeSecrets: number): TargetAppDto {
     name: app.name,
     allowedOrigins: app.allowedOrigins,
     createdAt: app.createdAt.toISOString(),
+    publicClient: app.publicClient,
     activeSecrets,
   };
 }

@@ -111,6 +111,15 @@ describeEachDatabase('the handoff and TypeORM command lines', (database, kind) =
     assert.deepEqual((await apps()).map((app) => [app.name, app.activeSecrets]), [['cli-app', 2]]);
     assert.equal((await handoff(['apps', 'retire-secret', 'cli-app'], env())).code, 0);
     assert.deepEqual((await apps()).map((app) => [app.name, app.activeSecrets]), [['cli-app', 1]]);
+    const publicClient = await handoff(['apps', 'add', 'cli-tv', '--public'], env());
+    assert.equal(publicClient.code, 0, publicClient.stderr);
+    assert.equal(publicClient.stdout, '', 'a public client has no secret to print');
+    assert.match(publicClient.stderr, /public client cli-tv/);
+    assert.notEqual((await handoff(['apps', 'rotate-secret', 'cli-tv'], env())).code, 0, 'nor one to rotate');
+    assert.deepEqual(
+      (await apps()).map((app) => [app.name, app.activeSecrets]),
+      [['cli-app', 1], ['cli-tv', 0]],
+    );
     const added = await handoff(['resources', 'add', '--account', 'cli-org', '--id', 'event-7'], env());
     assert.equal(added.code, 0, added.stderr);
     assert.deepEqual(JSON.parse((await handoff(['resources', 'list', '--account', 'cli-org', '--json'], env())).stdout), ['event-7']);

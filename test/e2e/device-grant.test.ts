@@ -4,7 +4,7 @@ import * as oauth from 'openid-client';
 import { execute } from '../../src/database/sql.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 import { TestServer } from '../support/test-server.js';
-import { createRequest, decide, QR_HIGH_LIMITS } from '../support/qr-login.js';
+import { createRequest, decide, poll, QR_HIGH_LIMITS } from '../support/qr-login.js';
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -19,7 +19,11 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
     server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: QR_HIGH_LIMITS, QR_LOGIN_POLL_INTERVAL: '1' });
     ({ token: userToken } = await server.userWithToken('device-user@example.com'));
     tvSecret = await server.app('tv-app');
-    await server.app('other-client');
+    for (const name of ['tv-cli', 'other-cli']) {
+      const cli = await server.admin('POST', '/apps', { name, public: true });
+      assert.equal(cli.status, 201, cli.text);
+      assert.equal(cli.body.secret, null, 'a public client has no secret');
+    }
   });
   after(async () => {
     await server?.close();
@@ -36,7 +40,7 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
     return server.request('POST', '/oauth/token', { form, headers });
   }
 
-  async function deviceAuthorization(clientId = 'tv-app') {
+  async function deviceAuthorization(clientId = 'tv-cli') {
     const authorized = await server.request<{ device_code: string; user_code: string; interval: number; expires_in: number }>(
       'POST',
       '/oauth/device_authorization',
@@ -47,10 +51,11 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
   }
 
   test('a standard OAuth client library signs in as a public client, with no Handoff-specific code', async () => {
-    const config = await oauth.discovery(new URL(server.url), 'tv-app', undefined, oauth.None(), {
+    const config = await oauth.discovery(new URL(server.url), 'tv-cli', undefined, oauth.None(), {
       algorithm: 'oauth2',
       execute: [oauth.allowInsecureRequests],
     });
+    const before = await server.request<{ tokens: unknown[] }>('GET', '/api/tokens', { token: userToken });
     const authorization = await oauth.initiateDeviceAuthorization(config, { scope: 'openid' });
     const [tokens] = await Promise.all([
       oauth.pollDeviceAuthorizationGrant(config, authorization),
@@ -61,7 +66,7 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
     assert.equal(me.status, 200, me.text);
     assert.equal(me.body.email, 'device-user@example.com');
     const listed = await server.request<{ tokens: Array<{ id: number }> }>('GET', '/api/tokens', { token: tokens.access_token });
-    assert.ok(listed.body.tokens.length >= 2, 'the JWT is recorded in the registry');
+    assert.equal(listed.body.tokens.length, before.body.tokens.length + 1, 'the JWT is recorded in the registry');
   });
 
   test('a confidential client authenticates with its secret; the library reports a denial as access_denied', async () => {
@@ -101,7 +106,7 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
     assert.equal(typeof authorized.body.expires_in, 'number');
     assert.equal(authorized.headers.get('cache-control'), 'no-store');
     const { device_code: deviceCode, user_code: userCode } = authorized.body;
-    const grant = { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: 'tv-app' };
+    const grant = { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: 'tv-cli' };
 
     const expectError = async (result: Awaited<ReturnType<typeof tokenRequest>>, error: string, status = 400) => {
       assert.equal(result.status, status, result.text);
@@ -113,9 +118,12 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
     await expectError(await tokenRequest(grant), 'authorization_pending');
     await expectError(await tokenRequest(grant), 'slow_down');
     await expectError(await tokenRequest({ ...grant, grant_type: 'authorization_code' }), 'unsupported_grant_type');
-    await expectError(await tokenRequest({ ...grant, client_id: 'other-client' }), 'invalid_grant');
+    await expectError(await tokenRequest({ ...grant, client_id: 'other-cli' }), 'invalid_grant');
     await expectError(await tokenRequest({ ...grant, client_id: 'no-such-client' }), 'invalid_client', 401);
     await expectError(await tokenRequest({ ...grant, client_secret: 'wrong' }), 'invalid_client', 401);
+    // A confidential client must prove who it is: its name alone is not enough, at either endpoint.
+    await expectError(await tokenRequest({ ...grant, client_id: 'tv-app' }), 'invalid_client', 401);
+    await expectError(await server.request('POST', '/oauth/device_authorization', { form: { client_id: 'tv-app' } }), 'invalid_client', 401);
     await expectError(await tokenRequest({ ...grant, device_code: userCode }), 'invalid_request');
     await expectError(await tokenRequest({ grant_type: DEVICE_CODE_GRANT, client_id: 'tv-app' }), 'invalid_request');
 
@@ -137,19 +145,43 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
     await execute(
       server.dataSource,
       server.dataSource.options.type === 'postgres'
-        ? "UPDATE auth_sessions SET expires_at = statement_timestamp() - INTERVAL '1 second' WHERE device_code_hash IS NOT NULL AND client_id = 'tv-app' AND status = 'pending'"
-        : "UPDATE auth_sessions SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE client_id = 'tv-app' AND status = 'pending'",
+        ? "UPDATE auth_sessions SET expires_at = statement_timestamp() - INTERVAL '1 second' WHERE client_id = 'tv-cli' AND status = 'pending'"
+        : "UPDATE auth_sessions SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE client_id = 'tv-cli' AND status = 'pending'",
     );
-    const expired = await tokenRequest({ grant_type: DEVICE_CODE_GRANT, device_code: authorized.body.device_code, client_id: 'tv-app' });
+    const expired = await tokenRequest({ grant_type: DEVICE_CODE_GRANT, device_code: authorized.body.device_code, client_id: 'tv-cli' });
     assert.equal(expired.status, 400, expired.text);
     assert.equal(expired.body.error, 'expired_token');
 
     // A request of the /qr page belongs to no client: its device code is refused here, approved or not.
     const pageRequest = await createRequest(server);
     await decide(server, userToken, pageRequest.user_code, 'approve');
-    const viaGrant = await tokenRequest({ grant_type: DEVICE_CODE_GRANT, device_code: pageRequest.device_code, client_id: 'tv-app' });
+    const viaGrant = await tokenRequest({ grant_type: DEVICE_CODE_GRANT, device_code: pageRequest.device_code, client_id: 'tv-cli' });
     assert.equal(viaGrant.status, 400, viaGrant.text);
     assert.equal(viaGrant.body.error, 'invalid_grant');
+
+    // Nor the other way: a client's request is redeemed at the token endpoint only.
+    const clientRequest = await deviceAuthorization();
+    await decide(server, userToken, clientRequest.body.user_code, 'approve');
+    const polled = await poll(server, clientRequest.body.device_code);
+    assert.equal(polled.status, 404, polled.text);
+    assert.equal(polled.body.code, 'DEVICE_CODE_INVALID');
+  });
+
+  test('20 concurrent token requests for one approved device code: exactly one token', async () => {
+    const authorized = await deviceAuthorization();
+    await decide(server, userToken, authorized.body.user_code, 'approve');
+    const form = { grant_type: DEVICE_CODE_GRANT, device_code: authorized.body.device_code, client_id: 'tv-cli' };
+    const results = await Promise.all(Array.from({ length: 20 }, () => tokenRequest(form)));
+    const outcomes = results.map((result) => `${result.status}:${String(result.body.error ?? 'token')}`);
+    assert.equal(results.filter((result) => result.status === 200).length, 1, outcomes.join(' '));
+    for (const result of results.filter((candidate) => candidate.status !== 200)) assert.equal(result.body.error, 'invalid_grant', outcomes.join(' '));
+  });
+
+  test('the phone is told which client asks', async () => {
+    const authorized = await deviceAuthorization();
+    const shown = await server.request('GET', `/api/qr-auth/pending?user_code=${authorized.body.user_code}`, { token: userToken });
+    assert.equal(shown.status, 200, shown.text);
+    assert.equal(shown.body.client_id, 'tv-cli');
   });
 
   test('the authorization-server metadata advertises the grant', async () => {

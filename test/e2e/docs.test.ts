@@ -34,7 +34,7 @@ describeEachDatabase(
         '/api/admin/users/{id}',
         '/health/ready',
         '/api/qr-auth/sessions',
-        '/api/qr-auth/sessions/{id}/qr.svg',
+        '/api/qr-auth/qr.svg',
         '/api/qr-auth/pending',
         '/api/qr-auth/approve',
         '/api/qr-auth/poll',

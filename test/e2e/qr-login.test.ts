@@ -38,7 +38,7 @@ describeEachDatabase('QR-code login', (database) => {
     assert.match(request.user_code, /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     assert.equal(request.verification_uri, `${server.url}/device`);
     assert.equal(request.verification_uri_complete, `${server.url}/device?user_code=${request.user_code}`);
-    assert.equal(request.qr_svg_url, `${server.url}/api/qr-auth/sessions/${request.session_id}/qr.svg`);
+    assert.equal(request.qr_svg_url, `${server.url}/api/qr-auth/qr.svg?session_id=${request.session_id}`);
     assert.equal(typeof request.expires_in, 'number');
     assert.equal(request.interval, 1);
 
@@ -49,7 +49,7 @@ describeEachDatabase('QR-code login', (database) => {
     const svgText = await svg.text();
     assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.ok(!svgText.includes(request.device_code));
-    const png = await fetch(request.qr_svg_url.replace(/\.svg$/, '.png'));
+    const png = await fetch(request.qr_svg_url.replace('qr.svg', 'qr.png'));
     assert.equal(png.headers.get('content-type'), 'image/png');
     const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
     const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
@@ -130,6 +130,17 @@ describeEachDatabase('QR-code login', (database) => {
     assert.equal((await server.request('GET', '/api/me', { token: String(won[0]!.body.access_token) })).status, 200);
   });
 
+  test('20 concurrent polls of an approved request: one exchange token, handed out once', async () => {
+    const request = await createRequest(server);
+    await decide(server, token, request.user_code, 'approve');
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    const results = await Promise.all(Array.from({ length: 20 }, () => poll(server, request.device_code)));
+    const statuses = results.map((result) => `${result.status}:${String(result.body.status)}`);
+    assert.equal(results.filter((result) => result.body.status === 'approved').length, 1, statuses.join(' '));
+    for (const result of results) assert.equal(result.status, 200, statuses.join(' '));
+    assert.ok(results.every((result) => ['approved', 'already_issued'].includes(String(result.body.status))), statuses.join(' '));
+  });
+
   test('concurrent approvals and denials of one request: one decision wins and stays', async () => {
     const request = await createRequest(server);
     const decisions = Array.from({ length: 20 }, (_, index): 'approve' | 'deny' => (index % 2 === 0 ? 'approve' : 'deny'));
@@ -166,7 +177,9 @@ describeEachDatabase('QR-code login', (database) => {
     assert.equal(lateApproval.status, 404, lateApproval.text);
     assert.equal(lateApproval.body.code, 'USER_CODE_INVALID');
     assert.deepEqual((await pollUntilDecided(server, expired.device_code)).body, { status: 'expired' });
-    assert.equal((await server.request('GET', `/api/qr-auth/sessions/${expired.session_id}/qr.svg`)).status, 404);
+    const gone = await server.request('GET', `/api/qr-auth/qr.svg?session_id=${expired.session_id}`);
+    assert.equal(gone.status, 404, 'no QR code once the request is over');
+    assert.equal(gone.body.code, 'NOT_FOUND');
 
     // Approved, then expired before the desktop polled: no exchange token.
     const lapsed = await createRequest(server);
@@ -275,9 +288,10 @@ describeEachDatabase('QR-code login: guessing user codes is bounded', (database)
   before(async () => {
     server = await TestServer.start(database(), {
       HANDOFF_RATE_LIMITS: JSON.stringify({
-        qrLookup: { points: 8, seconds: 60 },
+        qrLookup: { points: 100, seconds: 60 },
         qrApprove: { points: 100, seconds: 60 },
         qrFailedLookups: { points: 3, seconds: 900 },
+        qrFailedLookupsPerIp: { points: 6, seconds: 900 },
       }),
     });
   });
@@ -285,26 +299,42 @@ describeEachDatabase('QR-code login: guessing user codes is bounded', (database)
     await server?.close();
   });
 
-  test('failed look-ups are counted per user and per IP; past the limit, even a right code is refused', async () => {
+  const lookUp = (bearer: string, code: string) => server.request('GET', `/api/qr-auth/pending?user_code=${code}`, { token: bearer });
+  const wrongCodes = [...'BCDFGHJKLMNPQRSTVWXZ'].map((letter) => `${letter.repeat(4)}-${letter.repeat(4)}`);
+
+  test('failed look-ups are counted per user; past the limit even a right code is refused, and a burst cannot outrun the count', async () => {
     const { token: guesser } = await server.userWithToken('guesser@example.com');
-    const { token: neighbour } = await server.userWithToken('neighbour@example.com');
     const request = await createRequest(server);
-    const guesses = ['BBBB-BBBB', 'CCCC-CCCC', 'DDDD-DDDD'];
-    for (const guess of guesses) {
-      const result = await server.request('GET', `/api/qr-auth/pending?user_code=${guess}`, { token: guesser });
-      assert.equal(result.status, 404, result.text);
-      assert.equal(result.headers.get('x-ratelimit-limit'), '8');
-    }
-    for (const [who, bearer] of [['the guesser', guesser], ['another user on the same IP', neighbour]] as const) {
-      const refused = await server.request('GET', `/api/qr-auth/pending?user_code=${request.user_code}`, { token: bearer });
-      assert.equal(refused.status, 429, `${who}: ${refused.text}`);
+    // Twenty wrong codes at once: three are answered, the rest refused.
+    const burst = await Promise.all(wrongCodes.map((code) => lookUp(guesser, code)));
+    const statuses = burst.map((result) => result.status);
+    assert.equal(statuses.filter((status) => status === 404).length, 3, statuses.join(','));
+    assert.equal(statuses.filter((status) => status === 429).length, 17, statuses.join(','));
+    for (const attempt of [lookUp(guesser, request.user_code), decide(server, guesser, request.user_code, 'approve')]) {
+      const refused = await attempt;
+      assert.equal(refused.status, 429, refused.text);
       assert.equal(refused.body.code, 'RATE_LIMITED');
       assert.ok(Number(refused.headers.get('retry-after')) > 800, 'until the 15-minute window ends');
-      const approving = await decide(server, bearer, request.user_code, 'approve');
-      assert.equal(approving.status, 429, `${who} cannot approve either`);
     }
     const [row] = (await execute<{ status: string }>(server.dataSource, `SELECT status FROM auth_sessions WHERE id = ${p(server, 1)}`, [request.session_id])).rows;
     assert.equal(row!.status, 'pending', 'nothing approved');
+  });
+
+  test('right codes are not counted as failures; failures of several users add up per IP', async () => {
+    const { token: honest } = await server.userWithToken('honest@example.com');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const request = await createRequest(server);
+      assert.equal((await lookUp(honest, request.user_code)).status, 200, 'a right code costs no failure');
+    }
+    // The guesser above spent 3 of this IP's 6; two more users' wrong codes reach the IP's limit.
+    const { token: second } = await server.userWithToken('second@example.com');
+    const { token: third } = await server.userWithToken('third@example.com');
+    for (const [bearer, code] of [[second, wrongCodes[0]!], [second, wrongCodes[1]!], [third, wrongCodes[2]!]] as const) {
+      assert.equal((await lookUp(bearer, code)).status, 404);
+    }
+    const request = await createRequest(server);
+    const refused = await lookUp(honest, request.user_code);
+    assert.equal(refused.status, 429, 'the IP has spent its failures: every user behind it waits');
   });
 });
 

@@ -125,9 +125,20 @@ export function selectedKinds(only: readonly TestDatabaseKind[] = ALL_KINDS): Te
   return only.filter((kind) => !listed || listed.includes(kind));
 }
 
-function reachable(port: number): Promise<boolean> {
+/**
+ * Whether something listens on the port. A loaded machine can take seconds to accept: a few
+ * tries, each patient, before a service is called missing (which fails CI).
+ */
+async function reachable(port: number, attempts = 3): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await connects(port)) return true;
+  }
+  return false;
+}
+
+function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, timeout: 1_000 });
+    const socket = connect({ host: '127.0.0.1', port, timeout: 3_000 });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -11,12 +11,18 @@ export function registerAppCommands(program: Command): void {
     .description('register a target app; prints its shared secret (once)')
     .argument('<name>')
     .option('--origin <url>', 'an origin callbacks may point to (repeatable)', collect, [])
-    .action(async (name: string, options: { origin: string[] }) => {
+    .option('--public', 'a public OAuth client (a CLI, a TV app): no secret, device grant only')
+    .action(async (name: string, options: { origin: string[]; public?: boolean }) => {
       const input = {
         name: parseOption('name', appNameSchema, name),
         origins: options.origin.map((origin) => parseOption('--origin', originSchema, origin)),
+        public: options.public === true,
       };
       const created = await withServices((services) => services.get(TargetAppsService).register(input));
+      if (created.secret === null) {
+        out.info(`registered the public client ${created.app.name}: no secret, it signs users in with the device grant`);
+        return;
+      }
       out.data(created.secret);
       out.info(`registered ${created.app.name}; the secret above is shown once`);
     });
@@ -45,7 +51,7 @@ export function registerAppCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const list = await withServices((services) => services.get(TargetAppsService).list());
       out.table(options.json, list, () =>
-        list.map((app) => [app.name, `${app.activeSecrets} secret(s)`, app.allowedOrigins.join(',')].join('\t')),
+        list.map((app) => [app.name, app.publicClient ? 'public client' : `${app.activeSecrets} secret(s)`, app.allowedOrigins.join(',')].join('\t')),
       );
     });
 }

@@ -22,7 +22,8 @@ export const COMMON_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, level: 'info', oauthError: 'invalid_request' },
   ADMIN_UNAUTHORIZED: { status: 401, level: 'warn' },
   FORBIDDEN: { status: 403, level: 'info' },
-  RATE_LIMITED: { status: 429, level: 'warn' },
+  // RFC 8628's "slow down" is the nearest OAuth error for a client asking too often.
+  RATE_LIMITED: { status: 429, level: 'warn', oauthError: 'slow_down' },
   DATABASE_UNAVAILABLE: { status: 503, level: 'error', oauthError: 'temporarily_unavailable' },
   INTERNAL_ERROR: { status: 500, level: 'error', oauthError: 'server_error' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -12,7 +12,7 @@ import { CreateSigningKeys1795600003000 } from './1795600003000-CreateSigningKey
 import { CreateAccountResources1795600004000 } from './1795600004000-CreateAccountResources.js';
 import { CreateRateLimits1795600005000 } from './1795600005000-CreateRateLimits.js';
 import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-CreateExternalIdentityTombstones.js';
-import { AddAuthSessionDeviceGrant1795600007000 } from './1795600007000-AddAuthSessionDeviceGrant.js';
+import { AddDeviceGrant1795600007000 } from './1795600007000-AddDeviceGrant.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -30,5 +30,5 @@ export const migrations = [
   CreateAccountResources1795600004000,
   CreateRateLimits1795600005000,
   CreateExternalIdentityTombstones1795600006000,
-  AddAuthSessionDeviceGrant1795600007000,
+  AddDeviceGrant1795600007000,
 ];

@@ -27,13 +27,18 @@ function show(state, message = '') {
   $('request').hidden = state !== 'confirm';
 }
 
+/** A call to Handoff's API as the signed-in user; a network failure is status 0. */
 async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { ok: response.ok, status: response.status, data: await response.json().catch(() => ({})) };
+  try {
+    const response = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { ok: response.ok, status: response.status, data: await response.json().catch(() => ({})) };
+  } catch {
+    return { ok: false, status: 0, data: { message: 'Handoff cannot be reached. Check the connection, then try again.' } };
+  }
 }
 
 async function start() {
@@ -63,6 +68,9 @@ async function lookUp() {
   if (!found.ok) return enterCode(found.data.message ?? 'No such request.');
   const request = found.data;
   $('request-code').textContent = request.user_code;
+  // An OAuth client (a CLI, a TV app) names itself; the /qr page's requests have none.
+  $('request-client').textContent = request.client_id ?? '';
+  $('request-client').hidden = $('request-client-label').hidden = !request.client_id;
   $('request-browser').textContent = request.browser ?? request.user_agent ?? 'unknown';
   $('request-ip').textContent = request.ip_address ?? 'unknown';
   $('request-time').textContent = new Date(request.requested_at).toLocaleString();

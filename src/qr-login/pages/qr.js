@@ -5,14 +5,21 @@
 
 const $ = (id) => document.getElementById(id);
 
-async function post(path, body) {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { ok: response.ok, status: response.status, data: await response.json().catch(() => ({})) };
+/** A call to Handoff's API; a network failure is status 0. */
+async function call(method, path, { body, token } = {}) {
+  try {
+    const response = await fetch(path, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { ok: response.ok, status: response.status, data: await response.json().catch(() => ({})) };
+  } catch {
+    return { ok: false, status: 0, data: { message: 'Handoff cannot be reached. Check the connection, then try again.' } };
+  }
 }
+
+const post = (path, body) => call('POST', path, { body });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,12 +33,7 @@ function show(state, message) {
 
 async function start() {
   show('starting', 'Preparing a sign-in code…');
-  let created;
-  try {
-    created = await post('/api/qr-auth/sessions');
-  } catch {
-    return show('error', 'Handoff cannot be reached. Check the connection, then try again.');
-  }
+  const created = await post('/api/qr-auth/sessions');
   if (!created.ok) return show('error', created.data.message ?? 'Could not start a sign-in. Try again.');
   const request = created.data;
   $('qr').src = request.qr_svg_url;
@@ -52,12 +54,7 @@ async function waitForApproval(request, deadline) {
     // Never sooner than the server asks: faster polls are answered slow_down.
     await sleep(interval * 1000);
     if (Date.now() >= deadline) return show('expired', 'Expired — try again');
-    let polled;
-    try {
-      polled = await post('/api/qr-auth/poll', { device_code: request.device_code });
-    } catch {
-      polled = { ok: false, status: 0, data: {} };
-    }
+    const polled = await post('/api/qr-auth/poll', { device_code: request.device_code });
     if (!polled.ok) {
       // Network trouble or a server restarting: keep trying, ever more slowly, until the deadline.
       if (polled.status === 0 || polled.status >= 500) {
@@ -90,8 +87,9 @@ async function exchange(exchangeToken) {
   const exchanged = await post('/api/qr-auth/exchange', { exchange_token: exchangeToken });
   if (!exchanged.ok) return show('error', exchanged.data.message ?? 'Sign-in failed — try again');
   const accessToken = exchanged.data.access_token;
-  const me = await fetch('/api/me', { headers: { authorization: `Bearer ${accessToken}` } });
-  const user = await me.json();
+  const me = await call('GET', '/api/me', { token: accessToken });
+  if (!me.ok) return show('error', me.data.message ?? 'Signed in, but the account could not be read — try again');
+  const user = me.data;
   show('signed-in', `Signed in as ${user.name ?? user.email}`);
   document.dispatchEvent(new CustomEvent('handoff:signed-in', { detail: { accessToken, user } }));
 }
