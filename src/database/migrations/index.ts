@@ -12,6 +12,8 @@ import { CreateSigningKeys1795600003000 } from './1795600003000-CreateSigningKey
 import { CreateAccountResources1795600004000 } from './1795600004000-CreateAccountResources.js';
 import { CreateRateLimits1795600005000 } from './1795600005000-CreateRateLimits.js';
 import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-CreateExternalIdentityTombstones.js';
+import { CreateCrossAppSessionsArchive1795600100000 } from './1795600100000-CreateCrossAppSessionsArchive.js';
+import { CreateScheduledJobRuns1795600101000 } from './1795600101000-CreateScheduledJobRuns.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -29,4 +31,6 @@ export const migrations = [
   CreateAccountResources1795600004000,
   CreateRateLimits1795600005000,
   CreateExternalIdentityTombstones1795600006000,
+  CreateCrossAppSessionsArchive1795600100000,
+  CreateScheduledJobRuns1795600101000,
 ];
