@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { TargetAppsModule } from './target-apps/target-apps.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         DatabaseModule.forRoot(dataSource),
         LoggerModule.forRoot(logger),
         AuditModule,
+        MetricsModule,
         RateLimitsModule,
         HealthModule,
         DirectoryModule,
