@@ -13,9 +13,12 @@ import { DatabaseModule } from './database/database.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
 import { TargetAppsModule } from './target-apps/target-apps.module.js';
 
 export interface AppModuleOptions {
@@ -55,6 +58,9 @@ export class AppModule {
         AdminModule,
         CrossAppModule,
         DocsModule,
+        MaintenanceModule,
+        StatisticsModule,
+        SchedulerModule,
       ],
     };
   }

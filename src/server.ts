@@ -18,6 +18,7 @@ import { runPendingMigrations } from './database/migration-runner.js';
 import { openDatabase } from './database/open-database.js';
 import { seedDemoData } from './database/seed/demo-seed.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { SchedulerService } from './scheduler/scheduler.service.js';
 import { SigningKeysService } from './signing-keys/signing-keys.service.js';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
@@ -46,6 +47,7 @@ export async function startServer(givenConfig: HandoffConfig, logger: Logger): P
     await app.get(SigningKeysService).ensureKey(dataSource);
     const url = await listen(app, config);
     if (!config.publicUrl && config.server.port === 0) publicUrl.settlePort(Number(new URL(url).port));
+    app.get(SchedulerService).start();
     if (!config.publicUrl && config.database.kind !== 'pglite') {
       logger.warn(`HANDOFF_PUBLIC_URL is not set: tokens are issued by ${publicUrl.origin}; set it to the public URL`);
     }

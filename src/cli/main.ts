@@ -5,6 +5,7 @@ import { StartupError } from '../common/startup-error.js';
 import { CliError } from './cli-context.js';
 import { registerAppCommands } from './commands/apps.command.js';
 import { registerDirectoryCommands } from './commands/directory.command.js';
+import { registerMaintenanceCommands } from './commands/maintenance.command.js';
 import { registerMigrateCommands } from './commands/migrate.command.js';
 import { registerSeedCommand } from './commands/seed.command.js';
 import { registerTokenCommands } from './commands/tokens.command.js';
@@ -19,6 +20,7 @@ registerSeedCommand(program);
 registerDirectoryCommands(program);
 registerAppCommands(program);
 registerTokenCommands(program);
+registerMaintenanceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,119 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { MaintenanceService } from '../../maintenance/maintenance.service.js';
+import type { PartitionsResultDto, PruneResultDto } from '../../maintenance/maintenance.schemas.js';
+import { parseDuration } from '../../maintenance/durations.js';
+import { StatisticsService } from '../../statistics/statistics.service.js';
+import { StatsQuerySchema } from '../../statistics/statistics.schemas.js';
+import { out, parseOption, withServices } from '../cli-context.js';
+import { parsePositiveInteger as positiveInteger } from './migrate.command.js';
+import { progressReporter } from '../progress.js';
+
+const DAY_SECONDS = 86_400;
+
+export function registerMaintenanceCommands(program: Command): void {
+  program
+    .command('cleanup')
+    .description('move sessions expired or revoked more than the grace period ago into the archive; delete finished QR login requests')
+    .option('--grace <duration>', 'grace period, e.g. 1h, 30m (default HANDOFF_CLEANUP_GRACE)', durationOption)
+    .option('--batch-size <n>', 'rows per transaction (default HANDOFF_CLEANUP_BATCH_SIZE)', positiveInteger)
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { grace?: number; batchSize?: number; json?: boolean }) => {
+      const progress = progressReporter();
+      const result = await withServices((services) =>
+        services.get(MaintenanceService).cleanup({ graceSeconds: options.grace, batchSize: options.batchSize, onProgress: progress.listener }),
+      ).finally(() => progress.stop());
+      if (options.json) out.data(JSON.stringify(result));
+      out.info(
+        `moved ${result.archived} session(s) to the archive and deleted ${result.authSessionsDeleted} finished QR login request(s) ` +
+          `in ${(result.durationMs / 1000).toFixed(1)} s (${result.batches} batches, longest ${result.longestBatchMs} ms)`,
+      );
+    });
+
+  program
+    .command('archive')
+    .description('the archive of cleaned-up sessions')
+    .command('prune')
+    .description('drop archived sessions older than the retention (whole monthly partitions on PostgreSQL)')
+    .option('--older-than <duration>', 'e.g. 90d (default HANDOFF_ARCHIVE_RETENTION_DAYS)', durationOption)
+    .option('--json', 'print the result as JSON')
+    .action(prune);
+
+  const partitions = program.command('partitions').description("the archive's monthly partitions (PostgreSQL)");
+  partitions
+    .command('ensure')
+    .description("create the current and next months' partitions")
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const result = await withServices((services) => services.get(MaintenanceService).ensurePartitions());
+      printPartitions(result, options.json);
+      if (result.partitioned) out.info(result.created.length > 0 ? `created ${result.created.join(', ')}` : 'every partition was there already');
+    });
+  partitions
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      printPartitions(await withServices((services) => services.get(MaintenanceService).listPartitions()), options.json);
+    });
+  partitions
+    .command('prune')
+    .description('drop the partitions older than the retention (the same as `archive prune`)')
+    .option('--older-than <duration>', 'e.g. 90d (default HANDOFF_ARCHIVE_RETENTION_DAYS)', durationOption)
+    .option('--json', 'print the result as JSON')
+    .action(prune);
+
+  program
+    .command('stats')
+    .description('cross-app sessions per day (live and archived): created, used, revoked, expired')
+    .option('--days <n>', 'how many days, today included (up to 366)', '7')
+    .option('--json', 'print JSON')
+    .action(async (options: { days: string; json?: boolean }) => {
+      const count = parseOption('--days', StatsQuerySchema.shape.days, options.days);
+      const stats = await withServices((services) => services.get(StatisticsService).daily(count));
+      if (!options.json) out.info('date\tcreated\tused\trevoked\texpired');
+      out.table(options.json, stats, () => stats.days.map((day) => [day.date, day.created, day.used, day.revoked, day.expired].join('\t')));
+    });
+
+  program
+    .command('monitor')
+    .description("the database's table and index statistics for Handoff's tables")
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const report = await withServices((services) => services.get(StatisticsService).monitor());
+      if (options.json) {
+        out.data(JSON.stringify(report));
+        return;
+      }
+      const cell = (value: string | number | null) => (value === null ? '-' : String(value));
+      out.info('table\tinserts\tupdates\tdeletes\tlive\tdead\tlast_vacuum\tlast_autovacuum\tlast_analyze\tlast_autoanalyze\tbytes');
+      for (const t of report.tables) {
+        out.data([t.table, t.inserts, t.updates, t.deletes, t.live_tuples, t.dead_tuples, t.last_vacuum, t.last_autovacuum, t.last_analyze, t.last_autoanalyze, t.total_bytes].map(cell).join('\t'));
+      }
+      out.info('table\tindex\tscans\treads\tfetches\tbytes');
+      for (const i of report.indexes) out.data([i.table, i.index, i.scans, i.reads, i.fetches, i.size_bytes].map(cell).join('\t'));
+    });
+}
+
+async function prune(options: { olderThan?: number; json?: boolean }): Promise<void> {
+  const days = options.olderThan === undefined ? undefined : options.olderThan / DAY_SECONDS;
+  const result: PruneResultDto = await withServices((services) => services.get(MaintenanceService).pruneArchive(days));
+  if (options.json) out.data(JSON.stringify(result));
+  out.info(
+    `archived sessions created before ${result.cutoff}: dropped ${result.partitionsDropped.length} partition(s)` +
+      `${result.partitionsDropped.length > 0 ? ` (${result.partitionsDropped.join(', ')})` : ''}, deleted ${result.rowsDeleted} row(s)`,
+  );
+}
+
+function printPartitions(result: PartitionsResultDto, json: boolean | undefined): void {
+  if (!result.partitioned) {
+    if (json) out.data(JSON.stringify(result));
+    out.info('this database keeps the archive in one table (MariaDB / MySQL): no partitions; `archive prune` deletes old rows');
+    return;
+  }
+  out.table(json, result, () => result.partitions.map((partition) => [partition.name, partition.from, partition.to].join('\t')));
+}
+
+function durationOption(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) throw new InvalidArgumentError('must be a duration such as 90d, 1h, 30m or 45s');
+  return seconds;
+}
