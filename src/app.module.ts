@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AccessTokensModule } from './access-tokens/access-tokens.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { LOGGER } from './common/logger.js';
 import type { HandoffConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         DocsModule,
         MaintenanceModule,
         StatisticsModule,
+        BackupModule,
         SchedulerModule,
       ],
     };

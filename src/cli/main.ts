@@ -4,6 +4,7 @@ import { safeErrorMessage } from '../common/logger.js';
 import { StartupError } from '../common/startup-error.js';
 import { CliError } from './cli-context.js';
 import { registerAppCommands } from './commands/apps.command.js';
+import { registerBackupCommands } from './commands/backup.command.js';
 import { registerDirectoryCommands } from './commands/directory.command.js';
 import { registerMaintenanceCommands } from './commands/maintenance.command.js';
 import { registerMigrateCommands } from './commands/migrate.command.js';
@@ -21,6 +22,7 @@ registerDirectoryCommands(program);
 registerAppCommands(program);
 registerTokenCommands(program);
 registerMaintenanceCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

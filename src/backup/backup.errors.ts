@@ -1,0 +1,10 @@
+import { AppError } from '../common/errors/app-error.js';
+
+export const BACKUP_ERRORS = {
+  /** The input is not a Handoff backup, is damaged, or names a table or column this database lacks. */
+  BACKUP_INVALID: { status: 400, level: 'warn' },
+} as const;
+
+export function invalidBackup(message: string): AppError {
+  return new AppError('BACKUP_INVALID', `Backup: ${message}`);
+}
