@@ -64,11 +64,12 @@ export class BackupService {
    * the id sequences past the restored ids.
    */
   async restore(input: NodeJS.ReadableStream, options: BackupOptions = {}): Promise<RestoreSummaryDto> {
-    const gunzip = createGunzip();
-    input.on('error', (error: Error) => gunzip.destroy(error));
-    const source = lines(input.pipe(gunzip));
     // Cleanup must not move sessions between the two tables while they are being restored.
     return withDatabaseLock(this.dataSource, SESSIONS_ARCHIVE_LOCK, async () => {
+      // Piped only now, and read at once: a gunzip error must find its reader listening.
+      const gunzip = createGunzip();
+      input.on('error', (error: Error) => gunzip.destroy(error));
+      const source = lines(input.pipe(gunzip));
       const first = await nextJson(source);
       if (!isFileHeader(first)) throw invalid('not a Handoff backup (gzip’d JSON Lines with a handoff-backup header)');
       if (first.version > BACKUP_VERSION) throw invalid(`backup format version ${first.version} is newer than this Handoff reads`);
@@ -135,12 +136,22 @@ export class BackupService {
   }
 }
 
+async function readLine(source: AsyncGenerator<string>): Promise<IteratorResult<string>> {
+  try {
+    return await source.next();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) throw invalid('the file is not gzip’d, or is damaged');
+    throw error;
+  }
+}
+
 function line(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
 }
 
 async function nextJson(source: AsyncGenerator<string>): Promise<unknown> {
-  for (let next = await source.next(); !next.done; next = await source.next()) {
+  for (let next = await readLine(source); !next.done; next = await readLine(source)) {
     if (next.value.trim() === '') continue;
     try {
       return JSON.parse(next.value) as unknown;

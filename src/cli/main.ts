@@ -9,6 +9,7 @@ import { registerDirectoryCommands } from './commands/directory.command.js';
 import { registerMaintenanceCommands } from './commands/maintenance.command.js';
 import { registerMigrateCommands } from './commands/migrate.command.js';
 import { registerSeedCommand } from './commands/seed.command.js';
+import { registerStatisticsCommands } from './commands/statistics.command.js';
 import { registerTokenCommands } from './commands/tokens.command.js';
 
 const program = new Command('handoff')
@@ -22,6 +23,7 @@ registerDirectoryCommands(program);
 registerAppCommands(program);
 registerTokenCommands(program);
 registerMaintenanceCommands(program);
+registerStatisticsCommands(program);
 registerBackupCommands(program);
 
 try {

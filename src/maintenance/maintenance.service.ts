@@ -37,34 +37,10 @@ export class MaintenanceService {
     const batchSize = options.batchSize ?? this.config.maintenance.cleanupBatchSize;
     return withDatabaseLock(this.dataSource, SESSIONS_ARCHIVE_LOCK, async () => {
       const started = performance.now();
-      const total = options.onProgress ? await this.archive.countDead(graceSeconds) : 0;
+      const batches = new BatchTimer();
       if (this.partitioned) await this.ensurePartitionsForCleanup(graceSeconds);
-      const batches = { count: 0, longestMs: 0 };
-      const timed = async <T>(batch: () => Promise<T>): Promise<T> => {
-        const batchStarted = performance.now();
-        try {
-          return await batch();
-        } finally {
-          batches.count++;
-          batches.longestMs = Math.max(batches.longestMs, performance.now() - batchStarted);
-        }
-      };
-      let archived = 0;
-      for (let afterId = 0; !options.signal?.aborted; ) {
-        const batch = await timed(() => this.archive.moveBatch(afterId, graceSeconds, batchSize));
-        archived += batch.moved;
-        this.metrics.recordCleanupRows('cross_app_sessions', batch.moved);
-        options.onProgress?.({ task: 'cross_app_sessions', total, done: archived });
-        if (batch.lastId === null || batch.moved < batchSize) break;
-        afterId = batch.lastId;
-      }
-      let authSessionsDeleted = 0;
-      while (!options.signal?.aborted) {
-        const deleted = await timed(() => this.archive.deleteFinishedAuthSessions(graceSeconds, batchSize));
-        authSessionsDeleted += deleted;
-        this.metrics.recordCleanupRows('auth_sessions', deleted);
-        if (deleted < batchSize) break;
-      }
+      const archived = await this.archiveDeadSessions(graceSeconds, batchSize, batches, options);
+      const authSessionsDeleted = await this.deleteFinishedAuthSessions(graceSeconds, batchSize, batches, options.signal);
       return {
         archived,
         authSessionsDeleted,
@@ -136,6 +112,31 @@ export class MaintenanceService {
     return result;
   }
 
+  private async archiveDeadSessions(graceSeconds: number, batchSize: number, batches: BatchTimer, options: CleanupOptions): Promise<number> {
+    const total = options.onProgress ? await this.archive.countDead(graceSeconds) : 0;
+    let archived = 0;
+    for (let afterId = 0; !options.signal?.aborted; ) {
+      const batch = await batches.time(() => this.archive.moveBatch(afterId, graceSeconds, batchSize));
+      archived += batch.moved;
+      this.metrics.recordCleanupRows('cross_app_sessions', batch.moved);
+      options.onProgress?.({ task: 'cross_app_sessions', total, done: archived });
+      if (batch.lastId === null || batch.moved < batchSize) break;
+      afterId = batch.lastId;
+    }
+    return archived;
+  }
+
+  private async deleteFinishedAuthSessions(graceSeconds: number, batchSize: number, batches: BatchTimer, signal?: AbortSignal): Promise<number> {
+    let deleted = 0;
+    while (!signal?.aborted) {
+      const count = await batches.time(() => this.archive.deleteFinishedAuthSessions(graceSeconds, batchSize));
+      deleted += count;
+      this.metrics.recordCleanupRows('auth_sessions', count);
+      if (count < batchSize) break;
+    }
+    return deleted;
+  }
+
   /** The archive is partitioned on PostgreSQL (PGlite included), not on MySQL. */
   private get partitioned(): boolean {
     return this.archive.dialect === 'postgres';
@@ -151,6 +152,22 @@ export class MaintenanceService {
     const first = oldest && oldest < now ? oldest : now;
     const next = monthOf(now).to;
     await this.ensurePartitionsFor(first, newest && newest > next ? newest : next);
+  }
+}
+
+/** How many batches ran, and how long the longest took (the longest any lock was held). */
+class BatchTimer {
+  count = 0;
+  longestMs = 0;
+
+  async time<T>(batch: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await batch();
+    } finally {
+      this.count++;
+      this.longestMs = Math.max(this.longestMs, performance.now() - started);
+    }
   }
 }
 

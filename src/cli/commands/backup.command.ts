@@ -1,5 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BackupService } from '../../backup/backup.service.js';
 import type { BackupTableSummaryDto, RestoreTableSummaryDto } from '../../backup/backup.schemas.js';
@@ -17,8 +16,7 @@ export function registerBackupCommands(program: Command): void {
       if (toStdout && options.json) throw new CliError('--json needs --out <file>: stdout carries the backup');
       // Written beside, then renamed: a failed backup never leaves a file that looks complete.
       const partial = `${options.out}.partial`;
-      // Hashes and encrypted signing keys: readable by its owner only.
-      const output = toStdout ? process.stdout : createWriteStream(partial, { mode: 0o600 });
+      const output = toStdout ? process.stdout : (await openFile('--out', partial, 'w')).createWriteStream();
       const progress = progressReporter();
       try {
         const summary = await withServices((services) => services.get(BackupService).backup(output, { onProgress: progress.listener }));
@@ -39,7 +37,7 @@ export function registerBackupCommands(program: Command): void {
     .requiredOption('--in <file>', 'the backup file (- for stdin)')
     .option('--json', 'print the summary as JSON')
     .action(async (options: { in: string; json?: boolean }) => {
-      const input = options.in === '-' ? process.stdin : createReadStream(options.in);
+      const input = options.in === '-' ? process.stdin : (await openFile('--in', options.in, 'r')).createReadStream();
       const progress = progressReporter();
       const summary = await withServices((services) => services.get(BackupService).restore(input, { onProgress: progress.listener })).finally(() =>
         progress.stop(),
@@ -47,6 +45,16 @@ export function registerBackupCommands(program: Command): void {
       if (options.json) out.data(JSON.stringify(summary));
       printSummary('restored', summary.tables);
     });
+}
+
+/** Opens the file up front, so that a wrong path ends the command with one line. */
+async function openFile(option: string, path: string, flags: 'r' | 'w') {
+  try {
+    // A backup holds hashes and encrypted signing keys: readable by its owner only.
+    return await open(path, flags, 0o600);
+  } catch (error) {
+    throw new CliError(`${option}: cannot ${flags === 'r' ? 'read' : 'write'} ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
 
 function printSummary(verb: string, tables: ReadonlyArray<BackupTableSummaryDto | RestoreTableSummaryDto>): void {

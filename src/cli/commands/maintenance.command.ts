@@ -2,9 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import type { PartitionsResultDto, PruneResultDto } from '../../maintenance/maintenance.schemas.js';
 import { parseDuration } from '../../maintenance/durations.js';
-import { StatisticsService } from '../../statistics/statistics.service.js';
-import { StatsQuerySchema } from '../../statistics/statistics.schemas.js';
-import { out, parseOption, withServices } from '../cli-context.js';
+import { out, withServices } from '../cli-context.js';
 import { parsePositiveInteger as positiveInteger } from './migrate.command.js';
 import { progressReporter } from '../progress.js';
 
@@ -29,14 +27,10 @@ export function registerMaintenanceCommands(program: Command): void {
       );
     });
 
-  program
-    .command('archive')
-    .description('the archive of cleaned-up sessions')
-    .command('prune')
-    .description('drop archived sessions older than the retention (whole monthly partitions on PostgreSQL)')
-    .option('--older-than <duration>', 'e.g. 90d (default HANDOFF_ARCHIVE_RETENTION_DAYS)', durationOption)
-    .option('--json', 'print the result as JSON')
-    .action(prune);
+  pruneCommand(
+    program.command('archive').description('the archive of cleaned-up sessions'),
+    'drop archived sessions older than the retention (whole monthly partitions on PostgreSQL)',
+  );
 
   const partitions = program.command('partitions').description("the archive's monthly partitions (PostgreSQL)");
   partitions
@@ -54,43 +48,16 @@ export function registerMaintenanceCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       printPartitions(await withServices((services) => services.get(MaintenanceService).listPartitions()), options.json);
     });
-  partitions
+  pruneCommand(partitions, 'drop the partitions older than the retention (the same as `archive prune`)');
+}
+
+function pruneCommand(parent: Command, description: string): void {
+  parent
     .command('prune')
-    .description('drop the partitions older than the retention (the same as `archive prune`)')
+    .description(description)
     .option('--older-than <duration>', 'e.g. 90d (default HANDOFF_ARCHIVE_RETENTION_DAYS)', durationOption)
     .option('--json', 'print the result as JSON')
     .action(prune);
-
-  program
-    .command('stats')
-    .description('cross-app sessions per day (live and archived): created, used, revoked, expired')
-    .option('--days <n>', 'how many days, today included (up to 366)', '7')
-    .option('--json', 'print JSON')
-    .action(async (options: { days: string; json?: boolean }) => {
-      const count = parseOption('--days', StatsQuerySchema.shape.days, options.days);
-      const stats = await withServices((services) => services.get(StatisticsService).daily(count));
-      if (!options.json) out.info('date\tcreated\tused\trevoked\texpired');
-      out.table(options.json, stats, () => stats.days.map((day) => [day.date, day.created, day.used, day.revoked, day.expired].join('\t')));
-    });
-
-  program
-    .command('monitor')
-    .description("the database's table and index statistics for Handoff's tables")
-    .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      const report = await withServices((services) => services.get(StatisticsService).monitor());
-      if (options.json) {
-        out.data(JSON.stringify(report));
-        return;
-      }
-      const cell = (value: string | number | null) => (value === null ? '-' : String(value));
-      out.info('table\tinserts\tupdates\tdeletes\tlive\tdead\tlast_vacuum\tlast_autovacuum\tlast_analyze\tlast_autoanalyze\tbytes');
-      for (const t of report.tables) {
-        out.data([t.table, t.inserts, t.updates, t.deletes, t.live_tuples, t.dead_tuples, t.last_vacuum, t.last_autovacuum, t.last_analyze, t.last_autoanalyze, t.total_bytes].map(cell).join('\t'));
-      }
-      out.info('table\tindex\tscans\treads\tfetches\tbytes');
-      for (const i of report.indexes) out.data([i.table, i.index, i.scans, i.reads, i.fetches, i.size_bytes].map(cell).join('\t'));
-    });
 }
 
 async function prune(options: { olderThan?: number; json?: boolean }): Promise<void> {
