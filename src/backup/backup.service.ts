@@ -40,21 +40,23 @@ export class BackupService {
   /** Writes every table, read from one consistent snapshot, gzip'd to `output`. */
   async backup(output: Writable, options: BackupOptions = {}): Promise<BackupSummaryDto> {
     const tables: BackupTableSummaryDto[] = [];
-    const database = this.backups.dialect;
     const columnsOf = new Map<string, BackupColumn[]>();
     for (const table of BACKUP_TABLES) columnsOf.set(table.name, await this.backups.columns(table.name));
-    await this.backups.snapshot(async (manager) => {
-      const self = this;
-      async function* file(): AsyncGenerator<string> {
-        yield line({ format: BACKUP_FORMAT, version: BACKUP_VERSION, database, created_at: new Date().toISOString() });
-        for (const table of BACKUP_TABLES) {
-          const summary = yield* self.tableLines(manager, table, columnsOf.get(table.name)!, options);
-          tables.push(summary);
-        }
-      }
-      await pipeline(Readable.from(file()), createGzip(), output);
-    });
-    return { database, tables };
+    await this.backups.snapshot((manager) =>
+      pipeline(Readable.from(this.fileLines(manager, columnsOf, tables, options)), createGzip(), output),
+    );
+    return { database: this.backups.dialect, tables };
+  }
+
+  /** The backup file's lines; each table's summary goes into `tables` once written. */
+  private async *fileLines(
+    manager: EntityManager,
+    columnsOf: ReadonlyMap<string, BackupColumn[]>,
+    tables: BackupTableSummaryDto[],
+    options: BackupOptions,
+  ): AsyncGenerator<string> {
+    yield line({ format: BACKUP_FORMAT, version: BACKUP_VERSION, database: this.backups.dialect, created_at: new Date().toISOString() });
+    for (const table of BACKUP_TABLES) tables.push(yield* this.tableLines(manager, table, columnsOf.get(table.name)!, options));
   }
 
   /**
