@@ -37,6 +37,8 @@ export class BenchServer {
         PATH: process.env.PATH,
         PORT: String(port),
         LOG_LEVEL: 'warn',
+        // The cleanup scenario runs the cleanup itself, at a moment of its choosing.
+        HANDOFF_SCHEDULER: 'false',
         HANDOFF_DATA_DIR: dataDir,
         HANDOFF_ADMIN_TOKEN: adminToken,
         HANDOFF_KEY_ENCRYPTION_SECRET: randomBytes(24).toString('hex'),

@@ -13,7 +13,7 @@ export interface Scenario {
 }
 
 /** One simulated client: a user with its access token, and the target app it hands off to. */
-interface Client {
+export interface Client {
   readonly userId: number;
   readonly accessToken: string;
   readonly accessTokenHash: string;

@@ -15,40 +15,53 @@ export interface HttpScenario {
   readonly setup?: () => { headers?: Record<string, string>; body?: string };
 }
 
-/** Loads one endpoint with autocannon after a short warm-up; the warm-up is not counted. */
-export async function measureHttp(baseUrl: string, scenario: HttpScenario, seconds: number, connections: number, warmup = true): Promise<Figures> {
-  const run = (duration: number) =>
-    autocannon({
-      url: `${baseUrl}${scenario.path}`,
-      connections,
-      duration,
-      pipelining: 1,
-      requests: [
-        {
-          method: scenario.method ?? 'GET',
-          ...(scenario.setup
-            ? {
-                setupRequest: (request: Request) => {
-                  const { headers, body } = scenario.setup!();
-                  return {
-                    ...request,
-                    headers: { ...request.headers, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-                    ...(body ? { body } : {}),
-                  };
-                },
-              }
-            : {}),
-        },
-      ],
-    });
-  if (warmup) await run(Math.min(2, seconds));
-  const result = await run(seconds);
+function load(baseUrl: string, scenario: HttpScenario, connections: number, duration: number) {
+  return autocannon({
+    url: `${baseUrl}${scenario.path}`,
+    connections,
+    duration,
+    pipelining: 1,
+    requests: [
+      {
+        method: scenario.method ?? 'GET',
+        ...(scenario.setup
+          ? {
+              setupRequest: (request: Request) => {
+                const { headers, body } = scenario.setup!();
+                return {
+                  ...request,
+                  headers: { ...request.headers, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+                  ...(body ? { body } : {}),
+                };
+              },
+            }
+          : {}),
+      },
+    ],
+  });
+}
+
+function figures(result: autocannon.Result): Figures {
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors,
   };
+}
+
+/** Loads one endpoint with autocannon after a short warm-up; the warm-up is not counted. */
+export async function measureHttp(baseUrl: string, scenario: HttpScenario, seconds: number, connections: number, warmup = true): Promise<Figures> {
+  if (warmup) await load(baseUrl, scenario, connections, Math.min(2, seconds));
+  return figures(await load(baseUrl, scenario, connections, seconds));
+}
+
+/** Loads one endpoint for as long as `work` runs (at most an hour). */
+export async function measureHttpWhile(baseUrl: string, scenario: HttpScenario, connections: number, work: Promise<unknown>): Promise<Figures> {
+  // autocannon's promise is also its instance, which can be stopped (its types do not say so).
+  const running = load(baseUrl, scenario, connections, 3600) as Promise<autocannon.Result> & { stop(): void };
+  await work.finally(() => running.stop());
+  return figures(await running);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AccessTokensModule } from './access-tokens/access-tokens.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { LOGGER } from './common/logger.js';
 import type { HandoffConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -13,9 +14,13 @@ import { DatabaseModule } from './database/database.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { QrLoginModule } from './qr-login/qr-login.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { StatisticsModule } from './statistics/statistics.module.js';
 import { TargetAppsModule } from './target-apps/target-apps.module.js';
 
 export interface AppModuleOptions {
@@ -45,6 +50,7 @@ export class AppModule {
         DatabaseModule.forRoot(dataSource),
         LoggerModule.forRoot(logger),
         AuditModule,
+        MetricsModule,
         RateLimitsModule,
         HealthModule,
         DirectoryModule,
@@ -55,6 +61,10 @@ export class AppModule {
         CrossAppModule,
         QrLoginModule,
         DocsModule,
+        MaintenanceModule,
+        StatisticsModule,
+        BackupModule,
+        SchedulerModule,
       ],
     };
   }

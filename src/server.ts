@@ -17,6 +17,8 @@ import type { HandoffDataSource } from './database/data-source.js';
 import { runPendingMigrations } from './database/migration-runner.js';
 import { openDatabase } from './database/open-database.js';
 import { seedDemoData } from './database/seed/demo-seed.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { SchedulerService } from './scheduler/scheduler.service.js';
 import { SigningKeysService } from './signing-keys/signing-keys.service.js';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
@@ -45,6 +47,7 @@ export async function startServer(givenConfig: HandoffConfig, logger: Logger): P
     await app.get(SigningKeysService).ensureKey(dataSource);
     const url = await listen(app, config);
     if (!config.publicUrl && config.server.port === 0) publicUrl.settlePort(Number(new URL(url).port));
+    app.get(SchedulerService).start();
     if (!config.publicUrl && config.database.kind !== 'pglite') {
       logger.warn(`HANDOFF_PUBLIC_URL is not set: tokens are issued by ${publicUrl.origin}; set it to the public URL`);
     }
@@ -106,11 +109,13 @@ async function createApp(
   );
   app.useGlobalFilters(new ErrorResponseFilter(logger));
   app.useGlobalPipes(validationPipe());
+  const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', request.id);
   });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
     // The path only: query strings may carry tokens.
     logger.info(
       {

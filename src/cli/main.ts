@@ -4,9 +4,12 @@ import { safeErrorMessage } from '../common/logger.js';
 import { StartupError } from '../common/startup-error.js';
 import { CliError } from './cli-context.js';
 import { registerAppCommands } from './commands/apps.command.js';
+import { registerBackupCommands } from './commands/backup.command.js';
 import { registerDirectoryCommands } from './commands/directory.command.js';
+import { registerMaintenanceCommands } from './commands/maintenance.command.js';
 import { registerMigrateCommands } from './commands/migrate.command.js';
 import { registerSeedCommand } from './commands/seed.command.js';
+import { registerStatisticsCommands } from './commands/statistics.command.js';
 import { registerTokenCommands } from './commands/tokens.command.js';
 
 const program = new Command('handoff')
@@ -19,6 +22,9 @@ registerSeedCommand(program);
 registerDirectoryCommands(program);
 registerAppCommands(program);
 registerTokenCommands(program);
+registerMaintenanceCommands(program);
+registerStatisticsCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

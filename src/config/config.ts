@@ -91,6 +91,9 @@ export interface ExternalIssuerConfig {
   readonly secret?: string;
 }
 
+export const SCHEDULED_JOBS = ['cleanup', 'partitions', 'prune'] as const;
+export type ScheduledJobName = (typeof SCHEDULED_JOBS)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -99,11 +102,20 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().optional(),
-  // At least 2: database locks hold a connection of their own while work uses another.
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
+  // At least 5: a scheduled cleanup holds its job's lock, the archive's lock and, on PostgreSQL,
+  // the partitions' lock on connections of their own while its batches use another; one is left
+  // for requests.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(5).max(500).default(10),
   HANDOFF_DATA_DIR: z.string().min(1).default('.data'),
   HANDOFF_MIGRATIONS_RUN: z.stringbool().default(true),
   HANDOFF_SEED_DEMO: z.stringbool().optional(),
+  HANDOFF_CLEANUP_GRACE: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(3600),
+  HANDOFF_CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  HANDOFF_ARCHIVE_RETENTION_DAYS: z.coerce.number().int().min(1).max(100 * 365).default(90),
+  HANDOFF_SCHEDULER: z.stringbool().default(true),
+  HANDOFF_CLEANUP_INTERVAL: z.coerce.number().int().min(0).max(MAX_TTL_LIMIT).default(600),
+  HANDOFF_PARTITIONS_INTERVAL: z.coerce.number().int().min(0).max(MAX_TTL_LIMIT).default(24 * 3600),
+  HANDOFF_PRUNE_INTERVAL: z.coerce.number().int().min(0).max(MAX_TTL_LIMIT).default(24 * 3600),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   HANDOFF_PUBLIC_URL: publicUrlSchema.optional(),
   HANDOFF_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -136,6 +148,20 @@ export interface HandoffConfig {
   readonly migrationsRun: boolean;
   /** Seed the design documents' demo data at start (default: only on the embedded database). */
   readonly seedDemo: boolean;
+  /** SPEC §7: cleanup into the archive and the archive's retention. */
+  readonly maintenance: {
+    /** Sessions expired or revoked longer ago than this are moved to the archive. */
+    readonly cleanupGraceSeconds: number;
+    /** Rows moved per transaction. */
+    readonly cleanupBatchSize: number;
+    readonly archiveRetentionDays: number;
+  };
+  /** The server's scheduled jobs; the CLI never runs them by itself. */
+  readonly scheduler: {
+    readonly enabled: boolean;
+    /** Seconds between two runs of each job; 0 turns the job off. */
+    readonly intervals: Readonly<Record<ScheduledJobName, number>>;
+  };
   readonly logLevel: LogLevel;
   /**
    * The public origin of the service, which is also the JWT issuer. Unset: derived from HOST and
@@ -237,6 +263,19 @@ export function loadConfig(
     dataDir: resolveDataDir(vars.HANDOFF_DATA_DIR, cwd),
     migrationsRun: vars.HANDOFF_MIGRATIONS_RUN,
     seedDemo: vars.HANDOFF_SEED_DEMO ?? database.kind === 'pglite',
+    maintenance: {
+      cleanupGraceSeconds: vars.HANDOFF_CLEANUP_GRACE,
+      cleanupBatchSize: vars.HANDOFF_CLEANUP_BATCH_SIZE,
+      archiveRetentionDays: vars.HANDOFF_ARCHIVE_RETENTION_DAYS,
+    },
+    scheduler: {
+      enabled: vars.HANDOFF_SCHEDULER,
+      intervals: {
+        cleanup: vars.HANDOFF_CLEANUP_INTERVAL,
+        partitions: vars.HANDOFF_PARTITIONS_INTERVAL,
+        prune: vars.HANDOFF_PRUNE_INTERVAL,
+      },
+    },
     logLevel: vars.LOG_LEVEL,
     publicUrl: vars.HANDOFF_PUBLIC_URL,
     tokens: {

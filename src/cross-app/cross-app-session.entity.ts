@@ -13,21 +13,10 @@ import type { Account } from '../directory/account.entity.js';
 import type { User } from '../directory/user.entity.js';
 
 /**
- * A single-use handoff token's record (design documents 000/001/004). Only the SHA-256 of the
- * token is stored. Columns and index names follow migration 1642700000000.
+ * The columns a session keeps in the live table and in the archive alike (design documents
+ * 000/001/004): each table adds its own `id` and `created_at`, which differ in kind.
  */
-@Entity('cross_app_sessions')
-// The name PostgreSQL gives the design documents' inline UNIQUE; MariaDB's DDL uses it too.
-@Unique('cross_app_sessions_token_hash_key', ['tokenHash'])
-@Index('idx_cross_app_sessions_token_hash', ['tokenHash'])
-@Index('idx_cross_app_sessions_expires_at', ['expiresAt'])
-@Index('idx_cross_app_sessions_user_id', ['userId'])
-@Index('idx_cross_app_sessions_created_at', ['createdAt'])
-@Index('idx_cross_app_sessions_cleanup', ['expiresAt', 'revokedAt'], { where: 'revoked_at IS NULL' })
-export class CrossAppSession {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
+export abstract class CrossAppSessionColumns {
   @Column({ name: 'token_hash', type: 'varchar', length: 255 })
   tokenHash!: string;
 
@@ -39,9 +28,6 @@ export class CrossAppSession {
 
   @Column({ name: 'expires_at', type: Date })
   expiresAt!: Date;
-
-  @CreateDateColumn({ name: 'created_at', type: Date, nullable: true })
-  createdAt!: Date;
 
   @Column({ name: 'used_at', type: Date, nullable: true })
   usedAt?: Date | null;
@@ -61,6 +47,26 @@ export class CrossAppSession {
   /** `INET` on PostgreSQL, `VARCHAR(45)` on MariaDB (see the migration); a string either way. */
   @Column({ name: 'ip_address', type: 'varchar', length: 45, nullable: true })
   ipAddress?: string | null;
+}
+
+/**
+ * A single-use handoff token's record (design documents 000/001/004). Only the SHA-256 of the
+ * token is stored. Columns and index names follow migration 1642700000000.
+ */
+@Entity('cross_app_sessions')
+// The name PostgreSQL gives the design documents' inline UNIQUE; MariaDB's DDL uses it too.
+@Unique('cross_app_sessions_token_hash_key', ['tokenHash'])
+@Index('idx_cross_app_sessions_token_hash', ['tokenHash'])
+@Index('idx_cross_app_sessions_expires_at', ['expiresAt'])
+@Index('idx_cross_app_sessions_user_id', ['userId'])
+@Index('idx_cross_app_sessions_created_at', ['createdAt'])
+@Index('idx_cross_app_sessions_cleanup', ['expiresAt', 'revokedAt'], { where: 'revoked_at IS NULL' })
+export class CrossAppSession extends CrossAppSessionColumns {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: Date, nullable: true })
+  createdAt!: Date;
 
   @ManyToOne('User', (user: User) => user.crossAppSessions, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_cross_app_sessions_user_id' })

@@ -8,6 +8,7 @@ import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { isConcurrencyConflict } from '../database/database-errors.js';
 import type { ActiveUser, UserAccountDto } from '../directory/directory.schemas.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
 import { TargetAppsService } from '../target-apps/target-apps.service.js';
@@ -31,6 +32,7 @@ export class CrossAppService {
     private readonly directory: DirectoryService,
     private readonly targetApps: TargetAppsService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
   ) {}
 
@@ -67,6 +69,7 @@ export class CrossAppService {
       ttlSeconds: this.config.crossApp.tokenTtlSeconds,
     });
     this.audit.record({ ...event, outcome: 'success', sessionId: session.id });
+    this.metrics.recordSessionGenerated(targetApp);
     return { session_token: token, expires_at: session.expiresAt.toISOString(), account_id: accountId, target_app: targetApp };
   }
 
@@ -86,18 +89,21 @@ export class CrossAppService {
     }
     if (!session) {
       // Off the response path: why it failed must not show in how long the answer takes.
-      void this.recordFailedValidation(tokenHash, app, origin).catch((error: unknown) =>
-        this.audit.record({ type: 'handoff.validate', outcome: 'failure', app: app.name, ip: origin.ip, reason: `unclassified (${(error as { code?: string }).code ?? 'error'})` }),
-      );
+      void this.recordFailedValidation(tokenHash, app, origin).catch((error: unknown) => {
+        this.metrics.recordValidation('unclassified');
+        this.audit.record({ type: 'handoff.validate', outcome: 'failure', app: app.name, ip: origin.ip, reason: `unclassified (${(error as { code?: string }).code ?? 'error'})` });
+      });
       throw invalidSession();
     }
     const { user } = session;
     const event = { type: 'handoff.validate', userId: session.userId, app: app.name, accountId: session.accountId, sessionId: session.id, ip: origin.ip } as const;
     if (!user) {
       this.audit.record({ ...event, outcome: 'failure', reason: 'user_inactive' });
+      this.metrics.recordValidation('user_inactive');
       throw invalidSession();
     }
     this.audit.record({ ...event, outcome: 'success' });
+    this.metrics.recordValidation('success');
     return {
       valid: true,
       user_id: String(session.userId),
@@ -175,6 +181,7 @@ export class CrossAppService {
       count: revoked,
       ip: origin.ip,
     });
+    this.metrics.recordRevocations(actor.kind, revoked);
     return { revoked };
   }
 
@@ -220,10 +227,11 @@ export class CrossAppService {
       ip: origin.ip,
     };
     if (reason === 'replay' && session) {
-      if (this.config.crossApp.revokeOnReplay) await this.sessions.revoke({ id: session.id });
+      if (this.config.crossApp.revokeOnReplay) this.metrics.recordRevocations('replay', await this.sessions.revoke({ id: session.id }));
       this.audit.record({ ...event, type: 'handoff.replay_detected', outcome: 'failure', reason: 'replay' });
     }
     this.audit.record({ ...event, type: 'handoff.validate', outcome: 'failure', reason });
+    this.metrics.recordValidation(reason);
   }
 }
 

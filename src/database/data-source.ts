@@ -90,7 +90,9 @@ function postgresOptions(target: ConnectionTarget): DataSourceOptions {
         // PGlite has one backend session for every connection it is given: statements another
         // (discarded) connection prepared would still be there and collide by name.
         if (target.embedded) await client.query('DEALLOCATE ALL');
+        // ISO dates too: partition bounds are read back as text (pg_get_expr).
         await client.query("SET TIME ZONE 'UTC'");
+        await client.query("SET DateStyle = 'ISO, YMD'");
       },
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessTokensService, type IssuedAccessToken } from '../access-tokens/access-tokens.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { RequestOrigin } from '../common/request-origin.js';
@@ -22,6 +23,7 @@ export class DeviceGrantService {
     private readonly requests: AuthSessionRepository,
     private readonly accessTokens: AccessTokensService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** RFC 8628 §3.2: a login request of this client, in the fields OAuth clients read. */
@@ -65,6 +67,7 @@ export class DeviceGrantService {
     }
     if (typeof outcome === 'object') {
       this.audit.record({ ...event, outcome: 'success', loginRequestId: seen.id, userId: seen.userId });
+      this.metrics.recordQrExchange('device_code', 'success');
       return { access_token: outcome.accessToken, token_type: 'Bearer', expires_in: outcome.expiresIn };
     }
     switch (outcome) {
@@ -79,6 +82,7 @@ export class DeviceGrantService {
         throw new AppError('EXPIRED_TOKEN', 'The device code has expired: start again');
       default:
         this.audit.record({ ...event, outcome: 'failure', loginRequestId: seen.id, reason: outcome === 'unknown' ? 'user_inactive' : 'already_redeemed' });
+        this.metrics.recordQrExchange('device_code', outcome === 'unknown' ? 'invalid' : 'used');
         throw invalidGrant();
     }
   }

@@ -4,6 +4,7 @@ import Bowser from 'bowser';
 import QRCode from 'qrcode';
 import { AccessTokensService, type IssuedAccessToken, type SignedAccessToken } from '../access-tokens/access-tokens.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { RequestOrigin } from '../common/request-origin.js';
@@ -38,6 +39,7 @@ export class QrLoginService {
     private readonly requests: AuthSessionRepository,
     private readonly accessTokens: AccessTokensService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     private readonly publicUrl: PublicUrl,
     @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
   ) {}
@@ -172,6 +174,7 @@ export class QrLoginService {
     if (row?.isExchanged) throw this.exchangeReplayed(event);
     if (!row || row.userId === null || row.status !== 'approved' || !row.exchangeExpiresAt || row.exchangeExpiresAt <= row.databaseNow) {
       this.audit.record({ ...event, outcome: 'failure', reason: row ? 'expired' : 'unknown' });
+      this.metrics.recordQrExchange('exchange_token', 'invalid');
       throw exchangeTokenInvalid();
     }
     const signed = await this.accessTokens.sign(row.userId);
@@ -179,9 +182,11 @@ export class QrLoginService {
     if (issued === 'spent') throw this.exchangeReplayed(event);
     if (!issued) {
       this.audit.record({ ...event, outcome: 'failure', reason: 'expired_or_user_inactive' });
+      this.metrics.recordQrExchange('exchange_token', 'invalid');
       throw exchangeTokenInvalid();
     }
     this.audit.record({ ...event, outcome: 'success' });
+    this.metrics.recordQrExchange('exchange_token', 'success');
     return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
   }
 
@@ -215,6 +220,7 @@ export class QrLoginService {
     // Someone besides the desktop holds the token, or the desktop retried: worth an alert either way.
     this.audit.record({ ...event, type: 'qr.replay_detected', outcome: 'failure', reason: 'replay' });
     this.audit.record({ ...event, type: 'qr.exchange', outcome: 'failure', reason: 'replay' });
+    this.metrics.recordQrExchange('exchange_token', 'used');
     return new AppError('EXCHANGE_TOKEN_USED', 'This exchange token was exchanged already');
   }
 }

@@ -19,6 +19,7 @@ import type { HandoffConfig, RateLimitConfig, RateLimitName } from '../config/co
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { HandoffDataSource } from '../database/data-source.js';
 import { dialectOf } from '../database/dialect.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 const TABLE = 'rate_limits';
 
@@ -63,6 +64,7 @@ export class RateLimitsService implements OnModuleDestroy {
     @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
     @Inject(LOGGER) logger: Logger,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {
     this.redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
     this.counterPool = this.redis ? undefined : asyncCommitPool(dataSource, logger);
@@ -111,6 +113,7 @@ export class RateLimitsService implements OnModuleDestroy {
     const longest = refusals.reduce((most, result) => (result.msBeforeNext > most.msBeforeNext ? result : most));
     const retryAfter = Math.max(1, Math.ceil(longest.msBeforeNext / 1000));
     this.audit.record({ type: 'rate_limit.refused', outcome: 'refused', reason: name, ...context });
+    this.metrics.recordRateLimitRefusal(name);
     return new AppError('RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, {
       headers: { ...rateLimitHeaders(this.config.rateLimits[name].points, longest), 'retry-after': String(retryAfter) },
     });

@@ -28,7 +28,7 @@ const CROSS_APP_INDEXES = [
  */
 const SCHEMA_EQUIVALENCES = [
   /^ALTER TABLE "\w+" ALTER COLUMN "\w+_at" SET DEFAULT now\(\)$/,
-  /^ALTER TABLE "(cross_app_sessions|auth_sessions)" (DROP COLUMN "ip_address"|ADD "ip_address" character varying\(45\))$/,
+  /^ALTER TABLE "(cross_app_sessions|cross_app_sessions_archive|auth_sessions)" (DROP COLUMN "ip_address"|ADD "ip_address" character varying\(45\))$/,
   /^ALTER TABLE `auth_sessions` (DROP PRIMARY KEY|DROP COLUMN `id`|ADD `id` uuid NOT NULL PRIMARY KEY)$/,
 ];
 

@@ -127,6 +127,10 @@ describeEachDatabase('QR-code login', (database) => {
     }
     const registryAfter = await count(server, `SELECT COUNT(*) AS n FROM auth_user_tokens WHERE user_id = ${p(server, 1)}`, [userId]);
     assert.equal(registryAfter, registryBefore + 1, 'one registry row: the losers signed tokens that never became valid');
+    const metrics = (await server.request('GET', '/metrics')).text;
+    const counted = (outcome: string) =>
+      Number(new RegExp(`^handoff_qr_exchanges_total\\{grant="exchange_token",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    assert.ok(counted('success') >= 1 && counted('used') >= 49, 'the exchanges are counted in /metrics');
     assert.equal((await server.request('GET', '/api/me', { token: String(won[0]!.body.access_token) })).status, 200);
   });
 

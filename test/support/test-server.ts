@@ -42,7 +42,8 @@ export class TestServer {
   ) {}
 
   static async start(database: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
-    const config = loadConfig({ ...database.env, PORT: '0', HANDOFF_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+    // Scheduled jobs stay off unless a test turns them on: they would move a test's old sessions.
+    const config = loadConfig({ ...database.env, PORT: '0', HANDOFF_ADMIN_TOKEN: ADMIN_TOKEN, HANDOFF_SCHEDULER: 'false', ...env });
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -1,5 +1,6 @@
 import type { Level } from 'pino';
 import { ACCESS_TOKEN_ERRORS } from '../../access-tokens/access-tokens.errors.js';
+import { BACKUP_ERRORS } from '../../backup/backup.errors.js';
 import { CROSS_APP_ERRORS } from '../../cross-app/cross-app.errors.js';
 import { DIRECTORY_ERRORS } from '../../directory/directory.errors.js';
 import { QR_LOGIN_ERRORS } from '../../qr-login/qr-login.errors.js';
@@ -40,6 +41,7 @@ export const ERROR_CODES = {
   ...TARGET_APP_ERRORS,
   ...CROSS_APP_ERRORS,
   ...QR_LOGIN_ERRORS,
+  ...BACKUP_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,6 +13,8 @@ import { CreateAccountResources1795600004000 } from './1795600004000-CreateAccou
 import { CreateRateLimits1795600005000 } from './1795600005000-CreateRateLimits.js';
 import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-CreateExternalIdentityTombstones.js';
 import { AddDeviceGrant1795600007000 } from './1795600007000-AddDeviceGrant.js';
+import { CreateCrossAppSessionsArchive1795600100000 } from './1795600100000-CreateCrossAppSessionsArchive.js';
+import { CreateScheduledJobRuns1795600101000 } from './1795600101000-CreateScheduledJobRuns.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   CreateRateLimits1795600005000,
   CreateExternalIdentityTombstones1795600006000,
   AddDeviceGrant1795600007000,
+  CreateCrossAppSessionsArchive1795600100000,
+  CreateScheduledJobRuns1795600101000,
 ];

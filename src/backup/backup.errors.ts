@@ -1,0 +1,12 @@
+import { AppError } from '../common/errors/app-error.js';
+
+export const BACKUP_ERRORS = {
+  /** The input is not a Handoff backup, is damaged, or names a table or column this database lacks. */
+  BACKUP_INVALID: { status: 400, level: 'warn' },
+  /** A row of the backup has a key this database already uses for another row. */
+  RESTORE_CONFLICT: { status: 409, level: 'warn' },
+} as const;
+
+export function invalidBackup(message: string): AppError {
+  return new AppError('BACKUP_INVALID', `Backup: ${message}`);
+}
