@@ -4,9 +4,8 @@ import { after, before, test } from 'node:test';
 import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { execute } from '../../src/database/sql.js';
 import { ARTIFACTS, launchChromium, needsChromium } from '../support/browser.js';
-import { QR_HIGH_LIMITS } from '../support/qr-login.js';
+import { expireRequests, QR_HIGH_LIMITS } from '../support/qr-login.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 import { TestServer } from '../support/test-server.js';
 
@@ -111,12 +110,7 @@ describeEachDatabase('QR-code login pages in Chromium', (database, kind) => {
 
   test('an expired request says "Expired — try again", and trying again shows a new code', { skip: chromium.skip }, async () => {
     const desktop = await openDesktop();
-    await execute(
-      server.dataSource,
-      server.dataSource.options.type === 'postgres'
-        ? "UPDATE auth_sessions SET expires_at = statement_timestamp() - INTERVAL '1 second' WHERE status = 'pending'"
-        : "UPDATE auth_sessions SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE status = 'pending'",
-    );
+    await expireRequests(server, "status = 'pending'");
     await statusOf(desktop.page, 'Expired — try again');
     await desktop.page.screenshot({ path: join(ARTIFACTS, `qr-expired-${kind}.png`), fullPage: true });
     await desktop.page.getByRole('button', { name: 'Try again' }).click();

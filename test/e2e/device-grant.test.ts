@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as oauth from 'openid-client';
-import { execute } from '../../src/database/sql.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 import { TestServer } from '../support/test-server.js';
-import { createRequest, decide, poll, QR_HIGH_LIMITS } from '../support/qr-login.js';
+import { createRequest, decide, expireRequests, poll, QR_HIGH_LIMITS } from '../support/qr-login.js';
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -142,12 +141,7 @@ describeEachDatabase('OAuth 2.0 device authorization grant (RFC 8628)', (databas
 
   test('expired and Handoff-page requests: expired_token, and no token through the device grant', async () => {
     const authorized = await deviceAuthorization();
-    await execute(
-      server.dataSource,
-      server.dataSource.options.type === 'postgres'
-        ? "UPDATE auth_sessions SET expires_at = statement_timestamp() - INTERVAL '1 second' WHERE client_id = 'tv-cli' AND status = 'pending'"
-        : "UPDATE auth_sessions SET expires_at = CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE client_id = 'tv-cli' AND status = 'pending'",
-    );
+    await expireRequests(server, "client_id = 'tv-cli' AND status = 'pending'");
     const expired = await tokenRequest({ grant_type: DEVICE_CODE_GRANT, device_code: authorized.body.device_code, client_id: 'tv-cli' });
     assert.equal(expired.status, 400, expired.text);
     assert.equal(expired.body.error, 'expired_token');

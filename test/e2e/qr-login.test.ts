@@ -5,7 +5,7 @@ import { PNG } from 'pngjs';
 import { sha256Hex } from '../../src/common/crypto.js';
 import { execute } from '../../src/database/sql.js';
 import { describeEachDatabase } from '../support/test-databases.js';
-import { createRequest, decide, DESKTOP_UA, exchange, poll, pollUntilDecided, QR_HIGH_LIMITS } from '../support/qr-login.js';
+import { createRequest, decide, DESKTOP_UA, exchange, expireRequests, pastSql, poll, pollUntilDecided, QR_HIGH_LIMITS } from '../support/qr-login.js';
 import { eventually, TestServer } from '../support/test-server.js';
 
 // jsqr is CommonJS with an ES-style default export: under nodenext the function is `.default`.
@@ -176,7 +176,7 @@ describeEachDatabase('QR-code login', (database) => {
 
     // Expired before anyone approved.
     const expired = await createRequest(server);
-    await expire(server, expired.session_id);
+    await expireRequests(server, `id = '${expired.session_id}'`);
     const lateApproval = await decide(server, token, expired.user_code, 'approve');
     assert.equal(lateApproval.status, 404, lateApproval.text);
     assert.equal(lateApproval.body.code, 'USER_CODE_INVALID');
@@ -188,7 +188,7 @@ describeEachDatabase('QR-code login', (database) => {
     // Approved, then expired before the desktop polled: no exchange token.
     const lapsed = await createRequest(server);
     await decide(server, token, lapsed.user_code, 'approve');
-    await expire(server, lapsed.session_id);
+    await expireRequests(server, `id = '${lapsed.session_id}'`);
     assert.deepEqual((await pollUntilDecided(server, lapsed.device_code)).body, { status: 'expired' });
 
     // An exchange token that lapsed before it was used.
@@ -341,12 +341,3 @@ describeEachDatabase('QR-code login: guessing user codes is bounded', (database)
     assert.equal(refused.status, 429, 'the IP has spent its failures: every user behind it waits');
   });
 });
-
-/** Puts a request's expiry in the past, by the database's clock. */
-async function expire(server: TestServer, id: string): Promise<void> {
-  await execute(server.dataSource, `UPDATE auth_sessions SET expires_at = ${pastSql(server)} WHERE id = ${p(server, 1)}`, [id]);
-}
-
-function pastSql(server: TestServer): string {
-  return server.dataSource.options.type === 'postgres' ? "statement_timestamp() - INTERVAL '1 second'" : 'CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND';
-}

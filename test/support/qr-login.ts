@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execute } from '../../src/database/sql.js';
 import type { HttpResult, TestServer } from './test-server.js';
 
 /** Limits no QR test reaches; the brute-force suite sets its own. */
@@ -50,3 +51,13 @@ export async function pollUntilDecided(server: TestServer, deviceCode: string): 
   }
 }
 
+
+/** A second ago, by the database's clock, in SQL. */
+export function pastSql(server: TestServer): string {
+  return server.dataSource.options.type === 'postgres' ? "statement_timestamp() - INTERVAL '1 second'" : 'CURRENT_TIMESTAMP(6) - INTERVAL 1 SECOND';
+}
+
+/** Puts the expiry of the login requests that `where` (SQL, without parameters) selects in the past. */
+export async function expireRequests(server: TestServer, where: string): Promise<void> {
+  await execute(server.dataSource, `UPDATE auth_sessions SET expires_at = ${pastSql(server)} WHERE ${where}`);
+}
