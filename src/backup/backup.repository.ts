@@ -69,16 +69,7 @@ export class BackupRepository {
 
   /** Which of `keys` (values of `keyColumns`) `table` holds, as JSON strings of the key values. */
   async existingKeys(manager: EntityManager, table: string, keyColumns: readonly BackupColumn[], keys: readonly BackupValue[][]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    let index = 0;
-    const tuple = () => `(${keyColumns.map(() => placeholder(this.dialect, ++index)).join(', ')})`;
-    const names = keyColumns.map((column) => this.quote(column.name)).join(', ');
-    const { rows } = await execute<Raw>(
-      manager,
-      `SELECT ${names} FROM ${this.quote(table)} WHERE (${names}) IN (${keys.map(tuple).join(', ')})`,
-      keys.flat(),
-    );
-    return new Set(rows.map((row) => JSON.stringify(keyColumns.map((column) => toPortable(column.kind, row[column.name])))));
+    return new Set((await this.existingRows(manager, table, [], keyColumns, keys)).keys());
   }
 
   /**
