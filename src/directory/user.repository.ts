@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
 import { ExternalIdentityTombstone } from './external-identity-tombstone.entity.js';
