@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { ARTIFACTS, launchChromium, needsChromium } from '../support/browser.js';
+import { ARTIFACTS, launchChromium, needsChromium, waitForExpression } from '../support/browser.js';
 import { expireRequests, QR_HIGH_LIMITS } from '../support/qr-login.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 import { TestServer } from '../support/test-server.js';
@@ -41,7 +41,7 @@ describeEachDatabase('QR-code login pages in Chromium', (database, kind) => {
     await page.goto(`${server.url}/qr`);
     await page.locator('#qr').waitFor({ state: 'visible' });
     // Page code as strings: this file is compiled without the DOM's types.
-    await page.waitForFunction("document.getElementById('qr').naturalWidth > 0");
+    await waitForExpression(page, "document.getElementById('qr').naturalWidth > 0");
     await page.evaluate('window.loadedOnce = true');
     const verificationUrl = (await page.locator('#verification-link').getAttribute('href'))!;
     const userCode = (await page.locator('#user-code').textContent())!;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT } from './processes.js';
 
 /** Debian's Chromium: `npx playwright install` cannot download one here. */
@@ -22,4 +23,17 @@ export function needsChromium(): { skip?: string } {
 export async function launchChromium(): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}
+
+/**
+ * Waits until an expression is truthy in the page. Not `page.waitForFunction`: its polling runs
+ * the predicate through the page's own `eval`, which our pages' CSP (no 'unsafe-eval') refuses
+ * whenever the first check fails. `page.evaluate` goes through the debugger protocol instead.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await sleep(50);
+  }
 }
