@@ -1,8 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error.js';
-import { constantTimeEqual } from '../common/crypto.js';
-import { bearerToken } from '../common/credentials.js';
+import { hasBearerToken } from '../common/credentials.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 
@@ -26,7 +25,5 @@ export class AdminGuard implements CanActivate {
 
 /** True if the Authorization header carries the admin token (compared in constant time). */
 export function isAdminCredential(config: HandoffConfig, authorization: string | undefined): boolean {
-  const expected = config.secrets.adminToken;
-  const presented = bearerToken(authorization);
-  return Boolean(expected && presented && constantTimeEqual(presented, expected));
+  return hasBearerToken(authorization, config.secrets.adminToken);
 }

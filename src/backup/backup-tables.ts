@@ -38,6 +38,8 @@ const IDENTITY: Partial<Record<(typeof DATA_TABLES)[number], readonly string[]>>
   users: ['email'],
   accounts: ['slug'],
   target_apps: ['name'],
+  // Another key under the same id would leave the backup's tokens without the key that signed them.
+  signing_keys: ['kid'],
 };
 
 const EXCLUSIVE: Partial<Record<(typeof DATA_TABLES)[number], (typeof DATA_TABLES)[number]>> = {
@@ -45,8 +47,14 @@ const EXCLUSIVE: Partial<Record<(typeof DATA_TABLES)[number], (typeof DATA_TABLE
   cross_app_sessions_archive: 'cross_app_sessions',
 };
 
-/** The tables a backup holds, parents before children: restore inserts them in this order. */
-export const BACKUP_TABLES: readonly BackupTable[] = DATA_TABLES.map((name) => ({
+/**
+ * The tables a backup holds, parents before children: restore inserts them in this order. The
+ * signing keys (which nothing references) come first, so that a restore that cannot open them
+ * stops before it has written anything.
+ */
+const ORDER = ['signing_keys', ...DATA_TABLES.filter((name) => name !== 'signing_keys')] as const;
+
+export const BACKUP_TABLES: readonly BackupTable[] = ORDER.map((name) => ({
   name,
   key: KEYS[name],
   identity: IDENTITY[name] ?? [],

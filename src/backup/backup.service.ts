@@ -3,8 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AppError } from '../common/errors/app-error.js';
 import { withDatabaseLock } from '../database/database-lock.js';
 import { MaintenanceService, SESSIONS_ARCHIVE_LOCK } from '../maintenance/maintenance.service.js';
+import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import {
   BACKUP_FORMAT,
   BACKUP_VERSION,
@@ -35,6 +37,7 @@ export class BackupService {
     private readonly dataSource: DataSource,
     private readonly backups: BackupRepository,
     private readonly maintenance: MaintenanceService,
+    private readonly signingKeys: SigningKeysService,
   ) {}
 
   /** Writes every table, read from one consistent snapshot, gzip'd to `output`. */
@@ -121,9 +124,11 @@ export class BackupService {
     const spec = BACKUP_TABLES.find((table) => table.name === header.table);
     if (!spec) throw invalid(`unknown table ${header.table}`);
     const restore = new TableRestore(this.backups, this.maintenance, spec, header, await this.backups.columns(spec.name));
+    const check = spec.name === 'signing_keys' ? this.signingKeyCheck(header) : undefined;
     options.onProgress?.({ task: spec.name, total: header.rows, done: 0 });
     for (let entry = await nextJson(source); ; entry = await nextJson(source)) {
       if (Array.isArray(entry)) {
+        check?.(entry as BackupValue[]);
         if (await restore.add(entry as BackupValue[])) options.onProgress?.({ task: spec.name, total: header.rows, done: restore.read });
         continue;
       }
@@ -135,6 +140,20 @@ export class BackupService {
       }
       return summary;
     }
+  }
+
+  /** Refuses a backed-up signing key that this deployment's key secret does not open. */
+  private signingKeyCheck(header: TableHeader): (row: BackupValue[]) => void {
+    const position = (name: string) => header.columns.findIndex(([column]) => column === name);
+    const [kid, encrypted] = [position('kid'), position('private_key_encrypted')];
+    if (kid < 0 || encrypted < 0) throw invalid('signing_keys: the backup lacks the kid or private_key_encrypted column');
+    return (row) => {
+      if (this.signingKeys.canDecrypt(String(row[kid]), String(row[encrypted]))) return;
+      throw new AppError(
+        'RESTORE_KEY_UNREADABLE',
+        `signing_keys: key ${String(row[kid])} does not open with this HANDOFF_KEY_ENCRYPTION_SECRET: set the secret of the deployment that was backed up, then restore again`,
+      );
+    };
   }
 }
 

@@ -1,6 +1,14 @@
+import { constantTimeEqual } from './crypto.js';
+
 /** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
 export function bearerToken(authorization: string | undefined): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1];
+}
+
+/** True if the Authorization header carries `expected` as a bearer token (compared in constant time). */
+export function hasBearerToken(authorization: string | undefined, expected: string | undefined): boolean {
+  const presented = bearerToken(authorization);
+  return Boolean(expected && presented && constantTimeEqual(presented, expected));
 }
 
 /** Allowed clock difference between the machines that issue and verify a JWT. */

@@ -112,6 +112,7 @@ const envSchema = z.object({
   HANDOFF_CLEANUP_GRACE: z.coerce.number().int().min(0).max(365 * 24 * 3600).default(3600),
   HANDOFF_CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   HANDOFF_ARCHIVE_RETENTION_DAYS: z.coerce.number().int().min(1).max(100 * 365).default(90),
+  HANDOFF_PRUNE_LOCK_TIMEOUT: z.coerce.number().int().min(1).max(3600).default(5),
   HANDOFF_SCHEDULER: z.stringbool().default(true),
   HANDOFF_CLEANUP_INTERVAL: z.coerce.number().int().min(0).max(MAX_TTL_LIMIT).default(600),
   HANDOFF_PARTITIONS_INTERVAL: z.coerce.number().int().min(0).max(MAX_TTL_LIMIT).default(24 * 3600),
@@ -119,6 +120,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   HANDOFF_PUBLIC_URL: publicUrlSchema.optional(),
   HANDOFF_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  HANDOFF_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   HANDOFF_KEY_ENCRYPTION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   HANDOFF_JWT_ALGORITHM: z.enum(SIGNING_ALGORITHMS).default('ES256'),
   HANDOFF_JWT_AUDIENCE: z.string().min(1).max(200).default('handoff'),
@@ -155,6 +157,8 @@ export interface HandoffConfig {
     /** Rows moved per transaction. */
     readonly cleanupBatchSize: number;
     readonly archiveRetentionDays: number;
+    /** Seconds a prune waits for the archive's lock to drop a partition before leaving it for the next run. */
+    readonly pruneLockTimeoutSeconds: number;
   };
   /** The server's scheduled jobs; the CLI never runs them by itself. */
   readonly scheduler: {
@@ -180,6 +184,8 @@ export interface HandoffConfig {
   readonly secrets: {
     readonly adminToken: string | undefined;
     readonly keyEncryptionSecret: string | undefined;
+    /** Set: GET /metrics wants it as a bearer token (Prometheus' `authorization` setting). Unset: /metrics is open. */
+    readonly metricsToken: string | undefined;
   };
   readonly externalIssuers: readonly ExternalIssuerConfig[];
   readonly crossApp: {
@@ -267,6 +273,7 @@ export function loadConfig(
       cleanupGraceSeconds: vars.HANDOFF_CLEANUP_GRACE,
       cleanupBatchSize: vars.HANDOFF_CLEANUP_BATCH_SIZE,
       archiveRetentionDays: vars.HANDOFF_ARCHIVE_RETENTION_DAYS,
+      pruneLockTimeoutSeconds: vars.HANDOFF_PRUNE_LOCK_TIMEOUT,
     },
     scheduler: {
       enabled: vars.HANDOFF_SCHEDULER,
@@ -286,6 +293,7 @@ export function loadConfig(
     },
     secrets: {
       adminToken: vars.HANDOFF_ADMIN_TOKEN,
+      metricsToken: vars.HANDOFF_METRICS_TOKEN,
       keyEncryptionSecret: vars.HANDOFF_KEY_ENCRYPTION_SECRET,
     },
     crossApp: {

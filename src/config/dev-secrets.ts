@@ -30,6 +30,7 @@ export async function resolveSecrets(config: HandoffConfig): Promise<ResolvedSec
     return randomBytes(32).toString('base64url');
   };
   const secrets = {
+    ...config.secrets,
     adminToken: take('adminToken', config.secrets.adminToken),
     keyEncryptionSecret: take('keyEncryptionSecret', config.secrets.keyEncryptionSecret),
   };

@@ -87,8 +87,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** A unique constraint refused the write (PostgreSQL 23505, MySQL ER_DUP_ENTRY). */
 export function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: unknown } | null)?.driverError ?? error;
-  const code = (driverError as { code?: unknown } | null)?.code;
+  const code = driverCodeOf(error);
   return code === '23505' || code === 'ER_DUP_ENTRY';
 }
 
@@ -98,7 +97,17 @@ export function isUniqueViolation(error: unknown): boolean {
  * another request won: the loser answers like any invalid token.
  */
 export function isConcurrencyConflict(error: unknown): boolean {
-  const driverError = (error as { driverError?: unknown } | null)?.driverError ?? error;
-  const code = (driverError as { code?: unknown } | null)?.code;
+  const code = driverCodeOf(error);
   return code === '40001' || code === '40P01' || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+/** A lock did not come within the session's `lock_timeout` (PostgreSQL 55P03). */
+export function isLockTimeout(error: unknown): boolean {
+  return driverCodeOf(error) === '55P03';
+}
+
+/** The driver's error code (SQLSTATE on PostgreSQL, `ER_…` on MySQL), or '' when there is none. */
+export function driverCodeOf(error: unknown): string {
+  const { code, driverError } = (error ?? {}) as { code?: unknown; driverError?: { code?: unknown } };
+  return String(driverError?.code ?? code ?? '');
 }

@@ -7,6 +7,7 @@ import { AdminGuard } from '../admin/admin.guard.js';
 import { UserOrAdminGuard } from '../admin/user-or-admin.guard.js';
 import { type ErrorCode, ERROR_CODES } from '../common/errors/error-codes.js';
 import { PublicUrl } from '../config/public-url.js';
+import { MetricsGuard } from '../metrics/metrics.guard.js';
 import { TargetAppGuard } from '../target-apps/target-app.guard.js';
 import { API_DOC_METADATA, type ApiDocOptions, NOT_API_METADATA } from './api-doc.decorator.js';
 
@@ -22,6 +23,8 @@ const GUARD_SECURITY = new Map<unknown, { security: Array<Record<string, string[
   [TargetAppGuard, { security: [{ sharedSecret: [] }], errors: ['INVALID_CLIENT'] }],
   [AdminGuard, { security: [{ adminToken: [] }], errors: ['ADMIN_UNAUTHORIZED'] }],
   [UserOrAdminGuard, { security: [{ userJwt: [] }, { adminToken: [] }], errors: ['AUTH_REQUIRED', 'TOKEN_INVALID'] }],
+  // Open unless HANDOFF_METRICS_TOKEN is set.
+  [MetricsGuard, { security: [{}, { metricsToken: [] }], errors: ['METRICS_UNAUTHORIZED'] }],
 ]);
 
 type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
@@ -78,6 +81,7 @@ export class OpenApiService {
           userJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A Handoff JWT or a configured external issuer's" },
           sharedSecret: { type: 'apiKey', in: 'header', name: 'x-shared-secret', description: "A target app's shared secret" },
           adminToken: { type: 'http', scheme: 'bearer', description: 'HANDOFF_ADMIN_TOKEN' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'HANDOFF_METRICS_TOKEN, when it is set' },
           oauthClient: { type: 'http', scheme: 'basic', description: 'client_id = app name, client_secret = its shared secret (or both in the form)' },
         },
         schemas: { Error: errorSchema() },

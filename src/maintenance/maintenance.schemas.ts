@@ -42,6 +42,8 @@ export interface PruneResultDto {
   /** Rows older than this are gone (whole months of them on PostgreSQL). */
   readonly cutoff: string;
   readonly partitionsDropped: string[];
+  /** Partitions left for the next run: the archive's lock did not come within the prune's lock timeout. */
+  readonly partitionsBusy: string[];
   /** Rows deleted one batch at a time (MariaDB / MySQL). */
   readonly rowsDeleted: number;
 }

@@ -93,13 +93,13 @@ export class MaintenanceService {
    */
   async pruneArchive(olderThanDays: number = this.config.maintenance.archiveRetentionDays): Promise<PruneResultDto> {
     const cutoff = await this.archive.secondsAgo(olderThanDays * DAY_SECONDS);
-    const result = { olderThanDays, cutoff: cutoff.toISOString(), partitionsDropped: [] as string[], rowsDeleted: 0 };
+    const result = { olderThanDays, cutoff: cutoff.toISOString(), partitionsDropped: [] as string[], partitionsBusy: [] as string[], rowsDeleted: 0 };
     if (this.partitioned) {
       await withDatabaseLock(this.dataSource, PARTITIONS_LOCK, async () => {
         for (const partition of await this.archive.listPartitions()) {
           if (partition.to > cutoff) continue;
-          await this.archive.dropPartition(partition.name);
-          result.partitionsDropped.push(partition.name);
+          const dropped = await this.archive.dropPartition(partition.name, this.config.maintenance.pruneLockTimeoutSeconds);
+          (dropped ? result.partitionsDropped : result.partitionsBusy).push(partition.name);
         }
       });
       return result;

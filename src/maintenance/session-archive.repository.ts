@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isLockTimeout } from '../database/database-errors.js';
 import { dialectOf, forDialect, nowPlusSecondsSql, type SqlDialect } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
 import { ARCHIVE_TABLE, type ArchivePartition, boundLiteral, type MonthRange, parsePartitionBound } from './archive-partitions.js';
@@ -154,9 +155,23 @@ export class SessionArchiveRepository {
     );
   }
 
-  /** Drops a whole partition: no row-by-row delete, no dead tuples, no vacuum. */
-  async dropPartition(name: string): Promise<void> {
-    await execute(this.dataSource, `DROP TABLE ${quoteIdentifier(name)}`);
+  /**
+   * Drops a whole partition: no row-by-row delete, no dead tuples, no vacuum. The DROP needs an
+   * exclusive lock on the archive itself, and while it waits for one (behind a long backup, say)
+   * every later reader and writer of the archive queues behind it: so the wait is bounded, and
+   * false means the lock did not come in time and the partition is still there.
+   */
+  async dropPartition(name: string, lockTimeoutSeconds: number): Promise<boolean> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await execute(manager, `SET LOCAL lock_timeout = '${Math.ceil(lockTimeoutSeconds)}s'`);
+        await execute(manager, `DROP TABLE ${quoteIdentifier(name)}`);
+      });
+      return true;
+    } catch (error) {
+      if (isLockTimeout(error)) return false;
+      throw error;
+    }
   }
 
   /** MySQL, whose archive has no partitions: deletes up to `limit` sessions archived from before `cutoff`. */

@@ -134,13 +134,13 @@ export class AuthSessionRepository {
    * concurrent approval and denial exactly one changes the row, and it stays as decided.
    * Returns whether this call decided it.
    */
-  async decide(userCode: string, decision: 'approved' | 'denied', userId: number): Promise<boolean> {
+  async decide(id: string, decision: 'approved' | 'denied', userId: number): Promise<boolean> {
     const now = nowSql(this.dialect);
     const { affected } = await execute(
       this.dataSource,
       `UPDATE auth_sessions SET status = ${this.p(1)}, user_id = ${this.p(2)}, approved_at = ${decision === 'approved' ? now : 'NULL'}
-       WHERE user_code = ${this.p(3)} AND status = 'pending' AND expires_at > ${now}`,
-      [decision, decision === 'approved' ? userId : null, userCode],
+       WHERE id = ${this.p(3)} AND status = 'pending' AND expires_at > ${now}`,
+      [decision, decision === 'approved' ? userId : null, id],
     );
     return affected === 1;
   }

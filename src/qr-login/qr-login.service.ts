@@ -124,8 +124,11 @@ export class QrLoginService {
   ): Promise<{ status: 'approved' | 'denied' }> {
     const userCode = parseUserCode(userCodeInput);
     const status = decision === 'approve' ? 'approved' : 'denied';
-    const event = { type: 'qr.decide', userId: user.id, decision, ip: origin.ip } as const;
-    if (!(await this.requests.decide(userCode, status, user.id))) {
+    const request = await this.requests.findPendingByUserCode(userCode);
+    const event = { type: 'qr.decide', loginRequestId: request?.id ?? null, userId: user.id, decision, ip: origin.ip } as const;
+    // Looked up first for the audit trail; the UPDATE is still conditional on 'pending', so a
+    // concurrent decision that came in between wins and this one is refused.
+    if (!request || !(await this.requests.decide(request.id, status, user.id))) {
       const decided = await this.requests.isDecided(userCode);
       this.audit.record({ ...event, outcome: 'failure', reason: decided ? 'already_decided' : 'no_pending_request' });
       if (decided) throw new AppError('QR_REQUEST_DECIDED', 'This sign-in request was already approved or denied');

@@ -166,6 +166,20 @@ export class SigningKeysService {
     return privateKey;
   }
 
+  /**
+   * Whether this deployment's HANDOFF_KEY_ENCRYPTION_SECRET opens a key's encrypted private key:
+   * a restore checks the backup's keys before it writes anything, because a key it cannot open
+   * would leave the service unable to sign.
+   */
+  canDecrypt(kid: string, encryptedPrivateKey: string): boolean {
+    try {
+      decryptPrivateKey(this.encryptionSecret(), encryptedPrivateKey, kid);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private encryptionSecret(): string {
     const secret = this.config.secrets.keyEncryptionSecret;
     if (!secret) throw new Error('HANDOFF_KEY_ENCRYPTION_SECRET is not set');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { driverCodeOf } from '../database/database-errors.js';
 import { DATA_TABLES, OPERATIONAL_TABLES } from '../database/handoff-tables.js';
 import { dialectOf, forDialect, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
@@ -130,13 +131,8 @@ export class StatisticsRepository {
     try {
       return (await execute<Raw>(this.dataSource, full, [TABLES])).rows;
     } catch (error) {
-      if (!ACCESS_DENIED.has(driverCode(error))) throw error;
+      if (!ACCESS_DENIED.has(driverCodeOf(error))) throw error;
       return (await execute<Raw>(this.dataSource, plain, [TABLES])).rows;
     }
   }
-}
-
-function driverCode(error: unknown): string {
-  const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
-  return String(driverError?.code ?? code ?? '');
 }

@@ -141,6 +141,26 @@ describeEachDatabase(
       assert.deepEqual(users.map((user) => user.email), ['someone-else@example.com'], 'nothing restored');
     });
 
+    test('signing keys this deployment cannot open, or another key under the same id, are refused before anything is written', async () => {
+      const otherSecret = await target('pglite');
+      const unreadable = await handoff(['restore', '--in', original.path], { ...otherSecret.env, HANDOFF_KEY_ENCRYPTION_SECRET: 'x'.repeat(40) });
+      assert.equal(unreadable.code, 1, unreadable.stderr);
+      assert.match(unreadable.stderr, /signing_keys: key \S+ does not open with this HANDOFF_KEY_ENCRYPTION_SECRET.*\(RESTORE_KEY_UNREADABLE\)/);
+      assert.doesNotMatch(unreadable.stderr, /x{40}/, 'never the secret');
+
+      // A server started on the new database made a signing key of its own, under id 1.
+      const ownKey = await target('postgres');
+      await (await TestServer.start(ownKey, { HANDOFF_SEED_DEMO: 'false' })).close();
+      const conflict = await handoff(['restore', '--in', original.path], ownKey.env);
+      assert.equal(conflict.code, 1, conflict.stderr);
+      assert.match(conflict.stderr, /signing_keys: the row with key \[1\] is another one than the backup's.*\(RESTORE_CONFLICT\)/);
+
+      for (const database of [otherSecret, ownKey]) {
+        const users = JSON.parse((await handoff(['users', 'list', '--json'], database.env)).stdout) as unknown[];
+        assert.deepEqual(users, [], `nothing restored (${database.kind})`);
+      }
+    });
+
     test('a file that is not a backup is refused with one line', async () => {
       const path = file('bad');
       await writeFile(path, gzipSync('{"hello":"world"}\n'));

@@ -9,7 +9,7 @@ import type { MonitorDto, StatsDto } from '../../src/statistics/statistics.schem
 import { openDataSource } from '../support/handoff.js';
 import { handoff } from '../support/processes.js';
 import { idsOf, insertSessions, insertUser, oldSessions, sessionMix } from '../support/session-fixtures.js';
-import { describeEachDatabase } from '../support/test-databases.js';
+import { describeEachDatabase, type TestDatabase } from '../support/test-databases.js';
 import { ADMIN_TOKEN, TestServer } from '../support/test-server.js';
 
 const SESSION_COLUMNS = 'id, token_hash, user_id, account_id, expires_at, created_at, used_at, revoked_at, source_app, target_app, user_agent, ip_address';
@@ -28,8 +28,9 @@ async function insertAuthSessions(dataSource: DataSource, expired: number, live:
   }
 }
 
-describeEachDatabase('operations: cleanup, archive, partitions, statistics, monitoring', (database, kind) => {
-  const cli = (args: string[]) => handoff(args, database().env);
+/** The CLI against the test database, and the test's own DataSource on it. */
+function operationsOn(database: () => TestDatabase) {
+  const cli = (args: string[], env: Readonly<Record<string, string>> = {}) => handoff(args, { ...database().env, ...env });
   const json = async <T>(args: string[]): Promise<T> => {
     const result = await cli([...args, '--json']);
     assert.equal(result.code, 0, result.stderr);
@@ -44,6 +45,11 @@ describeEachDatabase('operations: cleanup, archive, partitions, statistics, moni
       await dataSource.destroy();
     }
   };
+  return { cli, json, withDataSource };
+}
+
+describeEachDatabase('operations: cleanup, archive, partitions, statistics, monitoring', (database, kind) => {
+  const { cli, json, withDataSource } = operationsOn(database);
   const deadRows = (dataSource: DataSource, table: string, ids: number[]) =>
     dataSource.query(`SELECT ${SESSION_COLUMNS} FROM ${table} WHERE id IN (${ids.join(', ')}) ORDER BY id`);
 
@@ -153,3 +159,47 @@ describeEachDatabase('operations: cleanup, archive, partitions, statistics, moni
     }
   });
 });
+
+describeEachDatabase(
+  'archive prune never queues the archive behind its DROP',
+  (database) => {
+    const { cli, json, withDataSource } = operationsOn(database);
+
+    test('a partition whose lock does not come within HANDOFF_PRUNE_LOCK_TIMEOUT is left, and dropped by the next prune', async () => {
+      await withDataSource(async (dataSource) => {
+        const userId = await insertUser(dataSource, 'prune@example.com');
+        await insertSessions(dataSource, userId, oldSessions(5, 150));
+      }, true);
+      assert.equal((await json<CleanupResultDto>(['cleanup'])).archived, 5);
+      const oldPartition = partitionName(monthOf(new Date(Date.now() - 150 * 1440 * MINUTE)));
+
+      let busy: PruneResultDto | undefined;
+      await withDataSource(async (dataSource) => {
+        // A long reader of the archive (a backup, a report) holds its lock until it commits.
+        const reader = dataSource.createQueryRunner();
+        await reader.connect();
+        await reader.startTransaction();
+        try {
+          await reader.query('SELECT COUNT(*) FROM cross_app_sessions_archive');
+          const refused = await cli(['archive', 'prune', '--older-than', '90d', '--json'], { HANDOFF_PRUNE_LOCK_TIMEOUT: '1' });
+          assert.equal(refused.code, 1, refused.stderr);
+          assert.match(refused.stderr, new RegExp(`left [^:]*${oldPartition}[^:]*: the archive was locked`));
+          busy = JSON.parse(refused.stdout) as PruneResultDto;
+          assert.ok(busy.partitionsBusy.includes(oldPartition), busy.partitionsBusy.join());
+          assert.deepEqual(busy.partitionsDropped, []);
+          const [row] = (await dataSource.query('SELECT COUNT(*) AS n FROM cross_app_sessions_archive')) as Array<{ n: string }>;
+          assert.equal(Number(row!.n), 5, 'nothing dropped');
+        } finally {
+          await reader.rollbackTransaction();
+          await reader.release();
+        }
+      });
+
+      const pruned = await json<PruneResultDto>(['archive', 'prune', '--older-than', '90d']);
+      assert.deepEqual(pruned.partitionsDropped, busy!.partitionsBusy, 'the next prune drops them');
+      assert.deepEqual(pruned.partitionsBusy, []);
+    });
+  },
+  // A second connection holding a lock: PostgreSQL (PGlite has one connection, MariaDB no partitions).
+  ['postgres'],
+);

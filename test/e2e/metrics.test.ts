@@ -64,6 +64,25 @@ describeEachDatabase(
         await Promise.all([server.close(), other.close()]);
       }
     });
+
+    test('with HANDOFF_METRICS_TOKEN set, a scrape needs that token, and the token is never logged', async () => {
+      const metricsToken = `metrics-${'m'.repeat(32)}`;
+      const server = await TestServer.start(database(), { HANDOFF_METRICS_TOKEN: metricsToken });
+      try {
+        for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${metricsToken}`]) {
+          const refused = await server.request('GET', '/metrics', { headers: authorization ? { authorization } : {} });
+          assert.equal(refused.status, 401, authorization);
+          assert.equal(refused.body.code, 'METRICS_UNAUTHORIZED');
+          assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="handoff-metrics"');
+        }
+        const scraped = await server.request('GET', '/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
+        assert.equal(scraped.status, 200);
+        assert.match(scraped.text, /^process_cpu_user_seconds_total \d/m);
+        assert.ok(!server.logs.some((line) => line.includes(metricsToken)), 'the token is not in the logs');
+      } finally {
+        await server.close();
+      }
+    });
   },
   ['pglite'],
 );

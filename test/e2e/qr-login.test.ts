@@ -75,6 +75,14 @@ describeEachDatabase('QR-code login', (database) => {
     const approved = await decide(server, token, typed, 'approve');
     assert.equal(approved.status, 200, approved.text);
     assert.deepEqual(approved.body, { status: 'approved' });
+    // The audit trail says which request was approved, by whom.
+    await eventually(
+      async () =>
+        server.logs.some(
+          (line) => line.includes('"qr.decide"') && line.includes(`"loginRequestId":"${request.session_id}"`) && line.includes(`"userId":${userId}`),
+        ),
+      'an approval audit event naming the request',
+    );
 
     const polled = await pollUntilDecided(server, request.device_code);
     assert.equal(polled.status, 200, polled.text);

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import type { PartitionsResultDto, PruneResultDto } from '../../maintenance/maintenance.schemas.js';
 import { parseDuration } from '../../maintenance/durations.js';
-import { out, withServices } from '../cli-context.js';
+import { CliError, out, withServices } from '../cli-context.js';
 import { parsePositiveInteger as positiveInteger } from './migrate.command.js';
 import { progressReporter } from '../progress.js';
 
@@ -67,6 +67,11 @@ async function prune(options: { olderThan?: number; json?: boolean }): Promise<v
     `archived sessions created before ${result.cutoff}: dropped ${result.partitionsDropped.length} partition(s)` +
       `${result.partitionsDropped.length > 0 ? ` (${result.partitionsDropped.join(', ')})` : ''}, deleted ${result.rowsDeleted} row(s)`,
   );
+  if (result.partitionsBusy.length > 0) {
+    throw new CliError(
+      `left ${result.partitionsBusy.join(', ')}: the archive was locked by another session for longer than HANDOFF_PRUNE_LOCK_TIMEOUT; run it again later`,
+    );
+  }
 }
 
 function printPartitions(result: PartitionsResultDto, json: boolean | undefined): void {

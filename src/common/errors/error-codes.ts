@@ -3,6 +3,7 @@ import { ACCESS_TOKEN_ERRORS } from '../../access-tokens/access-tokens.errors.js
 import { BACKUP_ERRORS } from '../../backup/backup.errors.js';
 import { CROSS_APP_ERRORS } from '../../cross-app/cross-app.errors.js';
 import { DIRECTORY_ERRORS } from '../../directory/directory.errors.js';
+import { METRICS_ERRORS } from '../../metrics/metrics.errors.js';
 import { QR_LOGIN_ERRORS } from '../../qr-login/qr-login.errors.js';
 import { TARGET_APP_ERRORS } from '../../target-apps/target-apps.errors.js';
 
@@ -42,6 +43,7 @@ export const ERROR_CODES = {
   ...CROSS_APP_ERRORS,
   ...QR_LOGIN_ERRORS,
   ...BACKUP_ERRORS,
+  ...METRICS_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
