@@ -5,11 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppModule } from './app.module.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
-import { validationPipe } from './common/validation.js';
 import type { HandoffConfig } from './config/config.js';
 import { resolveSecrets } from './config/dev-secrets.js';
 import { PublicUrl } from './config/public-url.js';
@@ -18,8 +16,7 @@ import { runPendingMigrations } from './database/migration-runner.js';
 import { openDatabase } from './database/open-database.js';
 import { seedDemoData } from './database/seed/demo-seed.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { SchedulerService } from './scheduler/scheduler.service.js';
-import { SigningKeysService } from './signing-keys/signing-keys.service.js';
+import { HandoffModule } from './handoff.module.js';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -44,10 +41,8 @@ export async function startServer(givenConfig: HandoffConfig, logger: Logger): P
     await prepareDatabase(config, dataSource, logger);
     const publicUrl = PublicUrl.fromConfig(config);
     const app = await createApp(config, dataSource, logger, publicUrl);
-    await app.get(SigningKeysService).ensureKey(dataSource);
     const url = await listen(app, config);
     if (!config.publicUrl && config.server.port === 0) publicUrl.settlePort(Number(new URL(url).port));
-    app.get(SchedulerService).start();
     if (!config.publicUrl && config.database.kind !== 'pglite') {
       logger.warn(`HANDOFF_PUBLIC_URL is not set: tokens are issued by ${publicUrl.origin}; set it to the public URL`);
     }
@@ -103,12 +98,12 @@ async function createApp(
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, dataSource, logger, publicUrl }),
+    // The standalone service: the same module a host app embeds, on Handoff's own users and accounts.
+    HandoffModule.forRoot({ config, dataSource, logger, publicUrl }),
     adapter,
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ErrorResponseFilter(logger));
-  app.useGlobalPipes(validationPipe());
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -13,7 +13,7 @@ import { ExternalIssuersService } from './external-issuers.service.js';
 /** A caller identified by a user JWT. */
 export interface AuthenticatedUser extends ActiveUser {
   /** Handoff's own token (with its registry id) or an external issuer's. */
-  readonly credential: { kind: 'handoff'; tokenId: number } | { kind: 'external'; issuer: string };
+  readonly credential: { kind: 'handoff'; tokenId: number } | { kind: 'external'; issuer: string } | { kind: 'host' };
 }
 
 /** RFC 7662 answer. Anything not active is exactly `{ active: false }`. */
@@ -70,6 +70,18 @@ export class AuthenticationService {
       return { ...user, credential: { kind: 'external', issuer: identity.issuer } };
     }
     throw invalidToken('ERR_UNKNOWN_ISSUER');
+  }
+
+  /** The host app's signed-in user (host-authentication.ts), if it is an enabled user. */
+  async authenticateHostUser(userId: number | null): Promise<AuthenticatedUser> {
+    if (userId === null) {
+      throw new AppError('AUTH_REQUIRED', 'Sign in to the application first', {
+        headers: { 'www-authenticate': 'Bearer realm="handoff"' },
+      });
+    }
+    const user = await this.directory.findActiveUser(userId);
+    if (!user) throw invalidToken('ERR_USER_INACTIVE');
+    return { ...user, credential: { kind: 'host' } };
   }
 
   /**

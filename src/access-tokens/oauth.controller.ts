@@ -8,11 +8,13 @@ import { type AuthenticatedApp, TargetAppsService } from '../target-apps/target-
 import { AccessTokensService } from './access-tokens.service.js';
 import { type OAuthTokenRequestDto, OAuthTokenRequestSchema } from './access-tokens.schemas.js';
 import { AuthenticationService, type IntrospectionDto } from './authentication.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /**
  * RFC 7009 revocation and RFC 7662 introspection for target apps, the OAuth clients
  * (`client_id` = app name, secret = its shared secret; Basic or form-posted).
  */
+@HandoffRoutes()
 @Controller('oauth')
 export class OAuthController {
   constructor(

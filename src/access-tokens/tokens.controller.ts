@@ -5,8 +5,10 @@ import { idParamSchema } from '../common/validation.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import type { AuthenticatedUser } from './authentication.service.js';
 import { CurrentUser, UserAuthGuard } from './user-auth.guard.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /** The caller's own identity and access tokens. */
+@HandoffRoutes()
 @Controller('api')
 @UseGuards(UserAuthGuard)
 export class TokensController {

@@ -1,17 +1,25 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { type AuthenticatedUser, AuthenticationService } from './authentication.service.js';
+import { HOST_AUTHENTICATION, type HostAuthentication, type HostRequest } from './host-authentication.js';
 
 type RequestWithUser = FastifyRequest & { user?: AuthenticatedUser };
 
 /** The one guard of every user-facing endpoint: a valid user JWT, or 401. */
 @Injectable()
 export class UserAuthGuard implements CanActivate {
-  constructor(private readonly authentication: AuthenticationService) {}
+  constructor(
+    private readonly authentication: AuthenticationService,
+    @Optional() @Inject(HOST_AUTHENTICATION) private readonly hostAuthentication: HostAuthentication | null = null,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithUser>();
-    request.user = await this.authentication.authenticate(request.headers.authorization);
+    const { authorization } = request.headers;
+    request.user =
+      !authorization && this.hostAuthentication
+        ? await this.authentication.authenticateHostUser(await this.hostAuthentication(request as unknown as HostRequest))
+        : await this.authentication.authenticate(authorization);
     return true;
   }
 }

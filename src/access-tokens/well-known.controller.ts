@@ -2,10 +2,12 @@ import { Controller, Get, Header } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { PublicUrl } from '../config/public-url.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 
 /** Published keys and RFC 8414 authorization-server metadata. */
+@HandoffRoutes()
 @Controller('.well-known')
 export class WellKnownController {
   constructor(

@@ -29,8 +29,10 @@ import { AdminGuard } from './admin.guard.js';
 import { idParamSchema } from '../common/validation.js';
 import { type TokenIssueDto, TokenIssueSchema } from './admin.schemas.js';
 import { AdminService } from './admin.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /** The operators' API: the same actions as the `handoff` CLI. */
+@HandoffRoutes()
 @Controller('api/admin')
 @UseGuards(AdminGuard)
 export class AdminController {

@@ -18,8 +18,7 @@ export class AdminService {
     reference: { id: number } | { email: string },
     options: { ttlSeconds?: number; audience?: string },
   ): Promise<IssuedAccessToken & { userId: number }> {
-    const user = await this.directory.getUser(reference);
-    if (user.disabledAt) throw new AppError('USER_DISABLED', 'The user is disabled: no token is issued');
+    const user = await this.directory.getActiveUser(reference);
     return { ...(await this.accessTokens.issue(user.id, options)), userId: user.id };
   }
 

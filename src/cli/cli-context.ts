@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { pino } from 'pino';
 import type { ZodType } from 'zod';
-import { AppModule } from '../app.module.js';
+import { HandoffModule } from '../handoff.module.js';
 import { AppError } from '../common/errors/app-error.js';
 import { ConfigError, type HandoffConfig, loadConfig } from '../config/config.js';
 import { resolveSecrets } from '../config/dev-secrets.js';
@@ -75,7 +75,7 @@ export async function withServices<T>(
       throw new CliError(`the database needs ${pending.length} migration(s): run \`handoff migrate up\` first`);
     }
     const logger = pino({ level: 'silent' });
-    const services = await NestFactory.createApplicationContext(AppModule.forRoot({ config, dataSource, logger }), {
+    const services = await NestFactory.createApplicationContext(HandoffModule.forRoot({ config, dataSource, logger, bootstrap: false }), {
       logger: false,
       abortOnError: false,
     });

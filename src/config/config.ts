@@ -134,6 +134,12 @@ const envSchema = z.object({
   HANDOFF_ROLE_PERMISSIONS: jsonSchema(z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/), z.array(z.string().min(1).max(100)))).optional(),
   HANDOFF_RATE_LIMITS: jsonSchema(z.record(z.string(), z.strictObject({ points: z.number().int().min(1), seconds: z.number().int().min(1) }))).optional(),
   HANDOFF_REVOKE_ON_REPLAY: z.stringbool().default(true),
+  // Where the QR code and the device grant send the phone: Handoff's /device page by default, or a
+  // page of the host app where the person is already signed in (SPEC §5, §10).
+  HANDOFF_VERIFICATION_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => !new URL(value).hash && !new URL(value).searchParams.has('user_code'), 'must have no fragment and no user_code parameter')
+    .optional(),
   QR_LOGIN_EXPIRY: z.coerce.number().int().min(60).max(3600).default(600),
   QR_LOGIN_POLL_INTERVAL: z.coerce.number().int().min(1).max(60).default(5),
   QR_EXCHANGE_TOKEN_EXPIRY: z.coerce.number().int().min(10).max(600).default(120),
@@ -203,6 +209,8 @@ export interface HandoffConfig {
     readonly pollIntervalSeconds: number;
     /** How long the one-time exchange token is good once handed out. */
     readonly exchangeTokenTtlSeconds: number;
+    /** The page a phone opens to approve (absolute URL); unset: Handoff's own /device page. */
+    readonly verificationUrl: string | undefined;
   };
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
   readonly trustedProxies: readonly string[];
@@ -306,6 +314,7 @@ export function loadConfig(
       requestTtlSeconds: vars.QR_LOGIN_EXPIRY,
       pollIntervalSeconds: vars.QR_LOGIN_POLL_INTERVAL,
       exchangeTokenTtlSeconds: vars.QR_EXCHANGE_TOKEN_EXPIRY,
+      verificationUrl: vars.HANDOFF_VERIFICATION_URL,
     },
     trustedProxies: (vars.HANDOFF_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     rolePermissions: vars.HANDOFF_ROLE_PERMISSIONS ?? DEFAULT_ROLE_PERMISSIONS,

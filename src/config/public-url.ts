@@ -5,16 +5,25 @@
  * picks its own port (PORT=0) is the derived value completed after listening.
  */
 export class PublicUrl {
-  constructor(private value: string) {}
+  /** `basePath`: the route prefix a host app mounts Handoff under (`/auth`), or empty. */
+  constructor(
+    private value: string,
+    private readonly basePath = '',
+  ) {}
 
   /** `http://host:port` without a trailing slash. */
   get origin(): string {
     return this.value;
   }
 
-  /** An absolute URL for a path of the service. */
+  /** An absolute URL for a path of the service (under the host's route prefix, if any). */
   to(path: string): string {
-    return `${this.value}${path}`;
+    return `${this.value}${this.basePath}${path}`;
+  }
+
+  /** The same origin with Handoff's routes under `prefix` (no leading or trailing slash). */
+  under(prefix: string | undefined): PublicUrl {
+    return prefix ? new PublicUrl(this.value, `/${prefix}`) : this;
   }
 
   /** With PORT=0 the derived origin learns its port once the server listens. */

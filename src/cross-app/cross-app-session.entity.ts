@@ -9,8 +9,7 @@ import {
   type Relation,
   Unique,
 } from 'typeorm';
-import type { Account } from '../directory/account.entity.js';
-import type { User } from '../directory/user.entity.js';
+import { hostRelationTarget } from '../database/host-tables.js';
 
 /**
  * The columns a session keeps in the live table and in the archive alike (design documents
@@ -68,13 +67,14 @@ export class CrossAppSession extends CrossAppSessionColumns {
   @CreateDateColumn({ name: 'created_at', type: Date, nullable: true })
   createdAt!: Date;
 
-  @ManyToOne('User', (user: User) => user.crossAppSessions, { onDelete: 'CASCADE' })
+  // The users / accounts table in force: Handoff's own, or the host's (database/host-tables.ts).
+  @ManyToOne(hostRelationTarget('users'), { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_cross_app_sessions_user_id' })
-  user?: Relation<User>;
+  user?: Relation<object>;
 
-  @ManyToOne('Account', (account: Account) => account.crossAppSessions, { onDelete: 'CASCADE' })
+  @ManyToOne(hostRelationTarget('accounts'), { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'fk_cross_app_sessions_account_id' })
-  account?: Relation<Account>;
+  account?: Relation<object>;
 
   get isExpired(): boolean {
     return Date.now() > this.expiresAt.getTime();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
+import { DirectorySql } from '../directory/directory-sql.js';
 import { CrossAppSession } from './cross-app-session.entity.js';
 
 export interface NewCrossAppSession {
@@ -50,18 +51,22 @@ interface RawConsumed extends RawSession {
   role: string | null;
 }
 
-/** A session `s` with its (enabled) user and the user's role in the session's account. */
-const WITH_USER_COLUMNS = 's.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at, u.email, u.name, m.role';
-const WITH_USER_JOINS = `LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL
-  LEFT JOIN account_members m ON m.user_id = s.user_id AND m.account_id = s.account_id`;
 
 /** Every statement on `cross_app_sessions`. The handoff path is plain SQL: it is the hot path. */
 @Injectable()
 export class CrossAppSessionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly dialect: SqlDialect;
+  /** A session `s` with its (enabled) user and the user's role in the session's account. */
+  private readonly withUserColumns: string;
+  private readonly withUserJoins: string;
 
-  private get dialect(): SqlDialect {
-    return dialectOf(this.dataSource);
+  constructor(private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+    const directory = new DirectorySql(this.dialect);
+    this.withUserColumns = `s.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at,
+      ${directory.userColumns('u')}, ${directory.roleColumn('m')}`;
+    this.withUserJoins = `${directory.activeUserJoin('u', 's.user_id')}
+      ${directory.membershipJoin('m', 's.user_id', 's.account_id')}`;
   }
 
   /** Inserts a session whose expiry the database computes from its own clock. */
@@ -107,7 +112,7 @@ export class CrossAppSessionRepository {
       const { rows } = await execute<RawConsumed>(
         this.dataSource,
         `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS})
-         SELECT ${WITH_USER_COLUMNS} FROM consumed s ${WITH_USER_JOINS}`,
+         SELECT ${this.withUserColumns} FROM consumed s ${this.withUserJoins}`,
         [tokenHash, targetApp],
       );
       return rows[0] ? toConsumed(rows[0]) : null;
@@ -118,7 +123,7 @@ export class CrossAppSessionRepository {
       if (affected !== 1) return null;
       const { rows } = await execute<RawConsumed>(
         manager,
-        `SELECT ${WITH_USER_COLUMNS} FROM cross_app_sessions s ${WITH_USER_JOINS} WHERE s.token_hash = ?`,
+        `SELECT ${this.withUserColumns} FROM cross_app_sessions s ${this.withUserJoins} WHERE s.token_hash = ?`,
         [tokenHash],
       );
       return rows[0] ? toConsumed(rows[0]) : null;

@@ -32,8 +32,10 @@ import { originOf } from '../common/request-origin.js';
 import { toValidationError } from '../common/validation.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { z } from 'zod';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /** SPEC §4, on the paths of the source app's published contract. */
+@HandoffRoutes()
 @Controller('api/cross-app')
 export class CrossAppController {
   constructor(

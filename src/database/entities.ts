@@ -11,7 +11,9 @@ import { ScheduledJobRun } from '../scheduler/scheduled-job-run.entity.js';
 import { SigningKey } from '../signing-keys/signing-key.entity.js';
 import { TargetAppSecret } from '../target-apps/target-app-secret.entity.js';
 import { TargetApp } from '../target-apps/target-app.entity.js';
+import { type HostTablesOptions, useHostTables } from './host-tables.js';
 
+/** The standalone service's entities: Handoff's tables plus its own users and accounts. */
 export const entities = [
   User,
   Account,
@@ -27,3 +29,16 @@ export const entities = [
   CrossAppSessionArchive,
   ScheduledJobRun,
 ];
+
+/** Entities of the standalone service's own users and accounts, which a host keeps in its own tables. */
+const STANDALONE_ONLY: ReadonlySet<Function> = new Set([User, Account, AccountMembership, ExternalIdentityTombstone]);
+
+/**
+ * Handoff's entities for a DataSource, to list beside a host's own. With a mapping, Handoff's
+ * relations (and so the foreign keys TypeORM expects) point at the host's users and accounts
+ * tables, whose entities the host registers itself.
+ */
+export function handoffEntities(directory?: HostTablesOptions): Function[] {
+  const tables = useHostTables(directory);
+  return tables.standalone ? [...entities] : entities.filter((entity) => !STANDALONE_ONLY.has(entity));
+}

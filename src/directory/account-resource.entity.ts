@@ -1,5 +1,5 @@
 import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { Account } from './account.entity.js';
+import { hostRelationTarget } from '../database/host-tables.js';
 
 /** A resource (an event, a venue…) of an account, for permission checks with `resource_id`. */
 @Entity('account_resources')
@@ -13,7 +13,7 @@ export class AccountResource {
   @CreateDateColumn({ name: 'created_at', type: Date })
   createdAt!: Date;
 
-  @ManyToOne('Account', { onDelete: 'CASCADE' })
+  @ManyToOne(hostRelationTarget('accounts'), { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'fk_account_resources_account_id' })
-  account?: Relation<Account>;
+  account?: Relation<object>;
 }

@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
-import type { CrossAppSession } from '../cross-app/cross-app-session.entity.js';
 import type { AccountMembership } from './account-membership.entity.js';
 
 /** A tenant (organisation) that users belong to with a role. */
@@ -20,7 +19,4 @@ export class Account {
 
   @OneToMany('AccountMembership', (membership: AccountMembership) => membership.account)
   memberships?: Relation<AccountMembership[]>;
-
-  @OneToMany('CrossAppSession', (session: CrossAppSession) => session.account)
-  crossAppSessions?: Relation<CrossAppSession[]>;
 }

@@ -4,6 +4,7 @@ import { AppError } from '../common/errors/app-error.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { isUniqueViolation } from '../database/database-errors.js';
+import { hostTables } from '../database/host-tables.js';
 import { AccountResourceRepository } from './account-resource.repository.js';
 import { AccountRepository } from './account.repository.js';
 import type { Account } from './account.entity.js';
@@ -57,14 +58,8 @@ export class DirectoryService {
 
   /** The user's accounts, each with the user's role and its permissions. */
   async accountsOf(userId: number): Promise<UserAccountDto[]> {
-    const rows = await this.memberships.list({ userId });
-    return rows.map((row) => ({
-      id: Number(row.accountId),
-      name: row.accountName,
-      slug: row.accountSlug,
-      role: row.role,
-      permissions: this.permissionsOf(row.role),
-    }));
+    const rows = await this.memberships.accountsOfUser(userId);
+    return rows.map((row) => ({ ...row, permissions: this.permissionsOf(row.role) }));
   }
 
   /** True if the resource is registered for the account. */
@@ -73,20 +68,24 @@ export class DirectoryService {
   }
 
   async addResource(accountSlug: string, resourceId: string): Promise<void> {
+    this.requireStandalone();
     await this.resources.add((await this.getAccount(accountSlug)).id, resourceId);
   }
 
   async removeResource(accountSlug: string, resourceId: string): Promise<void> {
+    this.requireStandalone();
     if (!(await this.resources.remove((await this.getAccount(accountSlug)).id, resourceId))) {
       throw new AppError('NOT_FOUND', 'No such resource in this account');
     }
   }
 
   async listResources(accountSlug: string): Promise<string[]> {
+    this.requireStandalone();
     return (await this.resources.list((await this.getAccount(accountSlug)).id)).map((row) => row.resourceId);
   }
 
   async createUser(input: UserCreateDto): Promise<UserDto> {
+    this.requireStandalone();
     try {
       return toUserDto(await this.users.insert({ email: input.email, name: input.name ?? null }));
     } catch (error) {
@@ -96,13 +95,36 @@ export class DirectoryService {
   }
 
   async listUsers(): Promise<UserDto[]> {
+    this.requireStandalone();
     return (await this.users.list()).map(toUserDto);
   }
 
   async getUser(reference: { id: number } | { email: string }): Promise<UserDto> {
+    this.requireStandalone();
     const user = 'id' in reference ? await this.users.findById(reference.id) : await this.users.findByEmail(reference.email);
     if (!user) throw new AppError('USER_NOT_FOUND', 'No such user');
     return toUserDto(user);
+  }
+
+  /** True when Handoff manages its own users and accounts; false inside a host app. */
+  get standalone(): boolean {
+    return hostTables().standalone;
+  }
+
+  private requireStandalone(): void {
+    if (!this.standalone) {
+      throw new AppError('DIRECTORY_MANAGED_BY_HOST', 'Users and accounts belong to the host application: manage them there');
+    }
+  }
+
+  /** An enabled user by id or email, on the users table in force; refused if missing or disabled. */
+  async getActiveUser(reference: { id: number } | { email: string }): Promise<ActiveUser> {
+    const user = 'id' in reference ? await this.users.findActiveById(reference.id) : await this.users.findActiveByEmail(reference.email);
+    if (user) return user;
+    if (this.standalone && (await this.getUser(reference)).disabledAt) {
+      throw new AppError('USER_DISABLED', 'The user is disabled');
+    }
+    throw new AppError('USER_NOT_FOUND', 'No such user');
   }
 
   /** The user if it exists and is not disabled; what authentication builds on. */
@@ -142,16 +164,19 @@ export class DirectoryService {
    * outside the transaction would wait for the connection the transaction holds.
    */
   async disableUser(id: number, manager?: EntityManager): Promise<void> {
+    this.requireStandalone();
     if (!(await this.users.findById(id, manager))) throw new AppError('USER_NOT_FOUND', 'No such user');
     await this.users.disable(id, manager);
   }
 
   /** Deletes the user (its sessions and memberships go with it, by foreign key). */
   async deleteUser(id: number, manager?: EntityManager): Promise<void> {
+    this.requireStandalone();
     if (!(await this.users.deleteById(id, manager))) throw new AppError('USER_NOT_FOUND', 'No such user');
   }
 
   async createAccount(input: AccountCreateDto): Promise<AccountDto> {
+    this.requireStandalone();
     try {
       return toAccountDto(await this.accounts.insert(input.name, input.slug));
     } catch (error) {
@@ -163,10 +188,12 @@ export class DirectoryService {
   }
 
   async listAccounts(): Promise<AccountDto[]> {
+    this.requireStandalone();
     return (await this.accounts.list()).map(toAccountDto);
   }
 
   async getAccount(slug: string): Promise<AccountDto> {
+    this.requireStandalone();
     const account = await this.accounts.findBySlug(slug);
     if (!account) throw new AppError('ACCOUNT_NOT_FOUND', 'No such account');
     return toAccountDto(account);
@@ -174,6 +201,7 @@ export class DirectoryService {
 
   /** Gives the user a role in the account (replacing any role it had there). */
   async setMembership(accountSlug: string, input: MembershipSetDto): Promise<MembershipDto> {
+    this.requireStandalone();
     const account = await this.getAccount(accountSlug);
     const user = await this.getUser({ email: input.email });
     await this.memberships.upsert(account.id, user.id, input.role);
@@ -181,6 +209,7 @@ export class DirectoryService {
   }
 
   async removeMembership(accountSlug: string, email: string): Promise<void> {
+    this.requireStandalone();
     const account = await this.getAccount(accountSlug);
     const user = await this.getUser({ email });
     if (!(await this.memberships.remove(account.id, user.id))) {
@@ -189,6 +218,7 @@ export class DirectoryService {
   }
 
   async listMemberships(filter: { accountSlug?: string; userId?: number } = {}): Promise<MembershipDto[]> {
+    this.requireStandalone();
     const accountId = filter.accountSlug ? (await this.getAccount(filter.accountSlug)).id : undefined;
     const rows = await this.memberships.list({ accountId, userId: filter.userId });
     return rows.map((row) => ({

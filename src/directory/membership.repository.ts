@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dialectOf, placeholder } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
+import { DirectorySql } from './directory-sql.js';
 import { AccountMembership } from './account-membership.entity.js';
 
 export interface MembershipRow {
@@ -42,19 +43,30 @@ export class MembershipRepository {
     accountId: number | null,
   ): Promise<{ id: number; email: string; name: string | null; role: string | null } | null> {
     const dialect = dialectOf(this.dataSource);
+    const directory = new DirectorySql(dialect);
     const { rows } = await execute<{ id: number; email: string; name: string | null; role: string | null }>(
       this.dataSource,
-      `SELECT u.id, u.email, u.name, m.role
-       FROM users u
-       LEFT JOIN account_members m ON m.user_id = u.id AND m.account_id = ${placeholder(dialect, 1)}
-       WHERE u.id = ${placeholder(dialect, 2)} AND u.disabled_at IS NULL`,
+      `SELECT active.id, active.email, active.name, ${directory.roleColumn('m')}
+       FROM (${directory.selectActiveUser((column) => `${column('id')} = ${placeholder(dialect, 2)}`)}) active
+       ${directory.membershipJoin('m', 'active.id', placeholder(dialect, 1))}`,
       [accountId, userId],
     );
     const [row] = rows;
     return row ? { id: Number(row.id), email: row.email, name: row.name, role: row.role } : null;
   }
 
-  /** Memberships with their account and user, optionally for one user or one account. */
+  /** The user's accounts and its role in each, on the users and accounts tables in force. */
+  async accountsOfUser(userId: number): Promise<Array<{ id: number; name: string; slug: string; role: string }>> {
+    const dialect = dialectOf(this.dataSource);
+    const { rows } = await execute<{ account_id: number; account_name: string; account_slug: string; role: string }>(
+      this.dataSource,
+      new DirectorySql(dialect).accountsOfUser(placeholder(dialect, 1)),
+      [userId],
+    );
+    return rows.map((row) => ({ id: Number(row.account_id), name: row.account_name, slug: row.account_slug, role: row.role }));
+  }
+
+  /** Memberships with their account and user, optionally for one user or one account (standalone tables). */
   list(filter: { userId?: number; accountId?: number } = {}): Promise<MembershipRow[]> {
     const query = this.dataSource
       .getRepository(AccountMembership)

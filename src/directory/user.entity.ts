@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
-import type { CrossAppSession } from '../cross-app/cross-app-session.entity.js';
 import type { AccountMembership } from './account-membership.entity.js';
 
 /** A person who signs in. In embedded mode a host maps this onto its own users table. */
@@ -33,7 +32,4 @@ export class User {
 
   @OneToMany('AccountMembership', (membership: AccountMembership) => membership.user)
   memberships?: Relation<AccountMembership[]>;
-
-  @OneToMany('CrossAppSession', (session: CrossAppSession) => session.user)
-  crossAppSessions?: Relation<CrossAppSession[]>;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
+import { DirectorySql } from './directory-sql.js';
 import { ExternalIdentityTombstone } from './external-identity-tombstone.entity.js';
 import { User } from './user.entity.js';
 
@@ -22,10 +23,20 @@ export class UserRepository {
 
   /** On every authenticated request, hence plain SQL (no entity hydration). */
   async findActiveById(id: number): Promise<Pick<User, 'id' | 'email' | 'name'> | null> {
+    return this.findActiveBy('id', id);
+  }
+
+  /** The enabled user with this email, on the users table in force (Handoff's or the host's). */
+  findActiveByEmail(email: string): Promise<Pick<User, 'id' | 'email' | 'name'> | null> {
+    return this.findActiveBy('email', email);
+  }
+
+  private async findActiveBy(key: 'id' | 'email', value: number | string): Promise<Pick<User, 'id' | 'email' | 'name'> | null> {
+    const dialect = dialectOf(this.dataSource);
     const { rows } = await execute<{ id: number; email: string; name: string | null }>(
       this.dataSource,
-      `SELECT id, email, name FROM users WHERE id = ${placeholder(dialectOf(this.dataSource), 1)} AND disabled_at IS NULL`,
-      [id],
+      new DirectorySql(dialect).selectActiveUser((column) => `${column(key)} = ${placeholder(dialect, 1)}`),
+      [value],
     );
     const [row] = rows;
     return row ? { id: Number(row.id), email: row.email, name: row.name } : null;

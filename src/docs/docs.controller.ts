@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../common/errors/app-error.js';
 import { NotApi } from './api-doc.decorator.js';
 import { OpenApiService } from './openapi.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /** The Swagger UI files served from the swagger-ui-dist package (no network needed). */
 const ASSETS: Record<string, string> = {
@@ -34,6 +35,7 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui', presets: [SwaggerUIBundle.presets.apis] });`;
 
 @NotApi()
+@HandoffRoutes()
 @Controller('docs')
 export class DocsController {
   constructor(private readonly openApi: OpenApiService) {}

@@ -1,6 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthService, type ReadinessDto } from './health.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
+@HandoffRoutes()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -3,7 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { MetricsGuard } from './metrics.guard.js';
 import { MetricsService } from './metrics.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
+@HandoffRoutes()
 @Controller('metrics')
 @UseGuards(MetricsGuard)
 export class MetricsController {

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation, Unique } from 'typeorm';
-import type { User } from '../directory/user.entity.js';
+import { hostRelationTarget } from '../database/host-tables.js';
 
 export const AUTH_SESSION_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
 export type AuthSessionStatus = (typeof AUTH_SESSION_STATUSES)[number];
@@ -71,7 +71,7 @@ export class AuthSession {
   @Column({ name: 'last_polled_at', type: Date, nullable: true })
   lastPolledAt!: Date | null;
 
-  @ManyToOne('User', { onDelete: 'CASCADE' })
+  @ManyToOne(hostRelationTarget('users'), { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_auth_sessions_user_id' })
-  user?: Relation<User>;
+  user?: Relation<object>;
 }

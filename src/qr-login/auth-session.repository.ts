@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
+import { DirectorySql } from '../directory/directory-sql.js';
 import type { AuthSessionStatus } from './auth-session.entity.js';
 
 export interface NewAuthSession {
@@ -229,7 +230,7 @@ export class AuthSessionRepository {
       `UPDATE auth_sessions SET is_exchanged = ${this.p(1)}
        WHERE exchange_token = ${this.p(2)} AND user_id = ${this.p(3)} AND is_exchanged = ${this.p(4)}
          AND status = 'approved' AND exchange_expires_at > ${now}
-         AND EXISTS (SELECT 1 FROM users u WHERE u.id = auth_sessions.user_id AND u.disabled_at IS NULL)`,
+         AND ${new DirectorySql(this.dialect).activeUserExists('auth_sessions.user_id')}`,
       [true, exchangeTokenHash, userId, false],
     );
     return affected === 1;
@@ -247,7 +248,7 @@ export class AuthSessionRepository {
       `UPDATE auth_sessions SET is_exchanged = ${this.p(1)}, last_polled_at = ${now}
        WHERE id = ${this.p(2)} AND user_id = ${this.p(3)} AND is_exchanged = ${this.p(4)} AND exchange_token IS NULL
          AND status = 'approved' AND expires_at > ${now}
-         AND EXISTS (SELECT 1 FROM users u WHERE u.id = auth_sessions.user_id AND u.disabled_at IS NULL)`,
+         AND ${new DirectorySql(this.dialect).activeUserExists('auth_sessions.user_id')}`,
       [true, id, userId, false],
     );
     return affected === 1;

@@ -18,6 +18,7 @@ import {
   TokenRequestSchema,
 } from './qr-login.schemas.js';
 import { DeviceGrantService } from './device-grant.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /**
  * The OAuth 2.0 Device Authorization Grant (RFC 8628) on the QR-login table, so that a standard
@@ -26,6 +27,7 @@ import { DeviceGrantService } from './device-grant.service.js';
  * public clients (`handoff apps add NAME --public`: a CLI, a TV app) send their `client_id` alone.
  * Errors carry RFC 6749 §5.2's `error` (400, no WWW-Authenticate, except invalid_client).
  */
+@HandoffRoutes()
 @Controller('oauth')
 export class DeviceGrantController {
   constructor(

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../common/errors/app-error.js';
 import { NotApi } from '../docs/api-doc.decorator.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /**
  * The pages live as plain files beside this module's source (no build step): from
@@ -31,6 +32,7 @@ function read(name: string): string {
 
 /** The desktop's /qr page and the phone's /device page (SPEC §5), with their script and style. */
 @NotApi()
+@HandoffRoutes()
 @Controller()
 export class QrLoginPagesController {
   /** Read once at start: a few kilobytes, served from memory. */

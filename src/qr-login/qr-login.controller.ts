@@ -25,8 +25,10 @@ import {
 } from './qr-login.schemas.js';
 import { type QrImageFormat, QrLoginService } from './qr-login.service.js';
 import { z } from 'zod';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /** SPEC §5: the desktop creates, polls and exchanges; the signed-in phone looks up and decides. */
+@HandoffRoutes()
 @Controller('api/qr-auth')
 export class QrLoginController {
   constructor(

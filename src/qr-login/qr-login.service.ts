@@ -75,7 +75,7 @@ export class QrLoginService {
       session_id: id,
       device_code: deviceCode,
       user_code: shown,
-      verification_uri: this.publicUrl.to('/device'),
+      verification_uri: this.verificationUri(),
       verification_uri_complete: this.verificationUriComplete(userCode),
       qr_svg_url: this.publicUrl.to(`/api/qr-auth/qr.svg?session_id=${id}`),
       expires_in: requestTtlSeconds,
@@ -215,8 +215,15 @@ export class QrLoginService {
     }
   }
 
+  /** HANDOFF_VERIFICATION_URL (a host app's approval page), or Handoff's own /device page. */
+  private verificationUri(): string {
+    return this.config.qrLogin.verificationUrl ?? this.publicUrl.to('/device');
+  }
+
   private verificationUriComplete(userCode: string): string {
-    return this.publicUrl.to(`/device?user_code=${formatUserCode(userCode)}`);
+    const url = new URL(this.verificationUri());
+    url.searchParams.set('user_code', formatUserCode(userCode));
+    return url.toString();
   }
 
   private exchangeReplayed(event: { loginRequestId: string | null; userId: number | null; ip: string }): AppError {

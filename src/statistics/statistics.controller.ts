@@ -3,8 +3,10 @@ import { AdminGuard } from '../admin/admin.guard.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { type MonitorDto, MonitorSchema, type StatsDto, type StatsQueryDto, StatsQuerySchema, StatsSchema } from './statistics.schemas.js';
 import { StatisticsService } from './statistics.service.js';
+import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 
 /** The operators' view of SPEC §7's statistics and monitoring (the same as `handoff stats` / `monitor`). */
+@HandoffRoutes()
 @Controller('api/admin')
 @UseGuards(AdminGuard)
 export class StatisticsController {

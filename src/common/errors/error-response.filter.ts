@@ -1,7 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../../database/database-errors.js';
+import { LOGGER } from '../logger.js';
 import { AppError } from './app-error.js';
 import { type ErrorCode, errorSpec } from './error-codes.js';
 
@@ -19,6 +20,8 @@ export interface ErrorResponseBody {
   error_description?: string;
 }
 
+const OAUTH_PATH = /^(?:\/[^/]+)*\/oauth\//;
+
 /** Errors raised by Nest or Fastify before Handoff's code runs, by HTTP status. */
 const FRAMEWORK_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
   400: { code: 'VALIDATION_ERROR', message: 'Malformed request body' },
@@ -35,8 +38,9 @@ const FRAMEWORK_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
  * since they can echo request content.
  */
 @Catch()
+@Injectable()
 export class ErrorResponseFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -54,7 +58,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
       path,
       requestId: String(request.id),
     };
-    if (path.startsWith('/oauth/')) {
+    // Under a host's route prefix too (`/auth/oauth/token`).
+    if (OAUTH_PATH.test(path)) {
       body.error = spec.oauthError ?? 'invalid_request';
       body.error_description = error.message;
       void reply.header('cache-control', 'no-store');

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { runStatements } from '../dialect.js';
+import { referencesSql } from '../host-tables.js';
 
 /**
  * A user's role in an account. Roles are names; configuration maps them to permissions, so no
@@ -18,9 +19,9 @@ export class CreateAccountMembers1642600002000 implements MigrationInterface {
           created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
           PRIMARY KEY (account_id, user_id),
           CONSTRAINT fk_account_members_account_id
-            FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE,
+            FOREIGN KEY (account_id) ${referencesSql('postgres', 'accounts')} ON DELETE CASCADE,
           CONSTRAINT fk_account_members_user_id
-            FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+            FOREIGN KEY (user_id) ${referencesSql('postgres', 'users')} ON DELETE CASCADE
         )`,
         'CREATE INDEX idx_account_members_user_id ON account_members(user_id)',
       ],
@@ -33,9 +34,9 @@ export class CreateAccountMembers1642600002000 implements MigrationInterface {
           PRIMARY KEY (account_id, user_id),
           KEY idx_account_members_user_id (user_id),
           CONSTRAINT fk_account_members_account_id
-            FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE ON UPDATE NO ACTION,
+            FOREIGN KEY (account_id) ${referencesSql('mysql', 'accounts')} ON DELETE CASCADE ON UPDATE NO ACTION,
           CONSTRAINT fk_account_members_user_id
-            FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE NO ACTION
+            FOREIGN KEY (user_id) ${referencesSql('mysql', 'users')} ON DELETE CASCADE ON UPDATE NO ACTION
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
       ],
     });

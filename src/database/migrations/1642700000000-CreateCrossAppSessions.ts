@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { runStatements } from '../dialect.js';
+import { referencesSql } from '../host-tables.js';
 
 /**
  * `cross_app_sessions` exactly as design documents 001/004 write it in SQL: columns, types,
@@ -46,9 +47,9 @@ export class CreateCrossAppSessions1642700000000 implements MigrationInterface {
           user_agent TEXT,
           ip_address INET,
           CONSTRAINT fk_cross_app_sessions_user_id
-            FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE,
+            FOREIGN KEY (user_id) ${referencesSql('postgres', 'users')} ON DELETE CASCADE,
           CONSTRAINT fk_cross_app_sessions_account_id
-            FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE
+            FOREIGN KEY (account_id) ${referencesSql('postgres', 'accounts')} ON DELETE CASCADE
         )`,
         'CREATE INDEX idx_cross_app_sessions_token_hash ON cross_app_sessions(token_hash)',
         'CREATE INDEX idx_cross_app_sessions_expires_at ON cross_app_sessions(expires_at)',
@@ -79,9 +80,9 @@ export class CreateCrossAppSessions1642700000000 implements MigrationInterface {
           KEY idx_cross_app_sessions_created_at (created_at),
           KEY idx_cross_app_sessions_cleanup (expires_at, revoked_at),
           CONSTRAINT fk_cross_app_sessions_user_id
-            FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE NO ACTION,
+            FOREIGN KEY (user_id) ${referencesSql('mysql', 'users')} ON DELETE CASCADE ON UPDATE NO ACTION,
           CONSTRAINT fk_cross_app_sessions_account_id
-            FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE ON UPDATE NO ACTION
+            FOREIGN KEY (account_id) ${referencesSql('mysql', 'accounts')} ON DELETE CASCADE ON UPDATE NO ACTION
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
       ],
     });

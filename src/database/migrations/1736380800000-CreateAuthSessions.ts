@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { runStatements } from '../dialect.js';
+import { referencesSql } from '../host-tables.js';
 
 /**
  * `auth_sessions`, the QR-code / device login requests (SPEC §5), as they stood before the
@@ -28,7 +29,7 @@ export class CreateAuthSessions1736380800000 implements MigrationInterface {
           CONSTRAINT chk_auth_sessions_status
             CHECK (status IN ('pending', 'approved', 'denied', 'expired')),
           CONSTRAINT fk_auth_sessions_user_id
-            FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
+            FOREIGN KEY (user_id) ${referencesSql('postgres', 'users')} ON DELETE CASCADE
         )`,
         'CREATE INDEX idx_auth_sessions_expires_at ON auth_sessions(expires_at)',
         'CREATE INDEX idx_auth_sessions_user_id ON auth_sessions(user_id)',
@@ -52,7 +53,7 @@ export class CreateAuthSessions1736380800000 implements MigrationInterface {
           CONSTRAINT chk_auth_sessions_status
             CHECK (status IN ('pending', 'approved', 'denied', 'expired')),
           CONSTRAINT fk_auth_sessions_user_id
-            FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE ON UPDATE NO ACTION
+            FOREIGN KEY (user_id) ${referencesSql('mysql', 'users')} ON DELETE CASCADE ON UPDATE NO ACTION
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
       ],
     });

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { runStatements } from '../dialect.js';
+import { referencesSql } from '../host-tables.js';
 
 /**
  * Resources registered per account (`handoff resources add --account S --id R`): a permission
@@ -19,7 +20,7 @@ export class CreateAccountResources1795600004000 implements MigrationInterface {
           created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
           PRIMARY KEY (account_id, resource_id),
           CONSTRAINT fk_account_resources_account_id
-            FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE
+            FOREIGN KEY (account_id) ${referencesSql('postgres', 'accounts')} ON DELETE CASCADE
         )`,
       ],
       mysql: [
@@ -29,7 +30,7 @@ export class CreateAccountResources1795600004000 implements MigrationInterface {
           created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
           PRIMARY KEY (account_id, resource_id),
           CONSTRAINT fk_account_resources_account_id
-            FOREIGN KEY (account_id) REFERENCES accounts(id) ON DELETE CASCADE ON UPDATE NO ACTION
+            FOREIGN KEY (account_id) ${referencesSql('mysql', 'accounts')} ON DELETE CASCADE ON UPDATE NO ACTION
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
       ],
     });

@@ -1,3 +1,4 @@
+import { type HostTablesOptions, useHostTables } from '../host-tables.js';
 import { CreateUsers1642600000000 } from './1642600000000-CreateUsers.js';
 import { CreateAccounts1642600001000 } from './1642600001000-CreateAccounts.js';
 import { CreateAccountMembers1642600002000 } from './1642600002000-CreateAccountMembers.js';
@@ -16,7 +17,7 @@ import { AddDeviceGrant1795600007000 } from './1795600007000-AddDeviceGrant.js';
 import { CreateCrossAppSessionsArchive1795600100000 } from './1795600100000-CreateCrossAppSessionsArchive.js';
 import { CreateScheduledJobRuns1795600101000 } from './1795600101000-CreateScheduledJobRuns.js';
 
-/** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
+/** Every migration of the standalone service, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
   CreateUsers1642600000000,
   CreateAccounts1642600001000,
@@ -36,3 +37,25 @@ export const migrations = [
   CreateCrossAppSessionsArchive1795600100000,
   CreateScheduledJobRuns1795600101000,
 ];
+
+/**
+ * Migrations of the standalone service's own users and accounts. A host that maps Handoff onto
+ * its own tables (SPEC §10) keeps its tables: these never run there.
+ */
+const STANDALONE_ONLY: ReadonlySet<Function> = new Set([
+  CreateUsers1642600000000,
+  CreateAccounts1642600001000,
+  CreateAccountMembers1642600002000,
+  AddUserIdentityAndStatus1795600001000,
+  CreateExternalIdentityTombstones1795600006000,
+]);
+
+/**
+ * Handoff's migrations for a DataSource, to list beside a host's own
+ * (`migrations: [...hostMigrations, ...handoffMigrations({ users: { table: 'members', … } })]`).
+ * With a mapping, Handoff's tables reference the host's users and accounts tables.
+ */
+export function handoffMigrations(directory?: HostTablesOptions): Function[] {
+  const tables = useHostTables(directory);
+  return tables.standalone ? [...migrations] : migrations.filter((migration) => !STANDALONE_ONLY.has(migration));
+}

@@ -2,7 +2,9 @@
 // its user code, show which browser and address ask and when, and approve or deny it.
 // The token comes from `#access_token=…` (moved into sessionStorage and off the address bar), or
 // from the `handoff.accessToken` entry that the app signing the user in left in session or local
-// storage; failing those, the user pastes one.
+// storage. Without one, the page asks as whoever the host app's own session cookie says (a host
+// that embeds Handoff signs its users in itself); failing all of those, the user pastes a token.
+// Paths are relative: the page works under any route prefix a host mounts Handoff at.
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'handoff.accessToken';
@@ -32,7 +34,7 @@ async function api(method, path, body) {
   try {
     const response = await fetch(path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { ok: response.ok, status: response.status, data: await response.json().catch(() => ({})) };
@@ -42,9 +44,9 @@ async function api(method, path, body) {
 }
 
 async function start() {
-  if (!token) return show('sign-in');
-  const me = await api('GET', '/api/me');
+  const me = await api('GET', 'api/me');
   if (me.status === 401) {
+    if (!token) return show('sign-in');
     sessionStorage.removeItem(TOKEN_KEY);
     token = null;
     return show('sign-in', 'That access token is not valid (any more). Paste another.');
@@ -64,7 +66,7 @@ function enterCode(message = '') {
 
 async function lookUp() {
   show('looking-up', 'Looking up the request…');
-  const found = await api('GET', `/api/qr-auth/pending?user_code=${encodeURIComponent(userCode)}`);
+  const found = await api('GET', `api/qr-auth/pending?user_code=${encodeURIComponent(userCode)}`);
   if (!found.ok) return enterCode(found.data.message ?? 'No such request.');
   const request = found.data;
   $('request-code').textContent = request.user_code;
@@ -81,7 +83,7 @@ async function lookUp() {
 
 async function decide(decision) {
   $('approve').disabled = $('deny').disabled = true;
-  const decided = await api('POST', '/api/qr-auth/approve', { user_code: userCode, decision });
+  const decided = await api('POST', 'api/qr-auth/approve', { user_code: userCode, decision });
   $('approve').disabled = $('deny').disabled = false;
   if (!decided.ok) return enterCode(decided.data.message ?? 'That did not work.');
   show(

@@ -33,7 +33,7 @@ function show(state, message) {
 
 async function start() {
   show('starting', 'Preparing a sign-in code…');
-  const created = await post('/api/qr-auth/sessions');
+  const created = await post('api/qr-auth/sessions');
   if (!created.ok) return show('error', created.data.message ?? 'Could not start a sign-in. Try again.');
   const request = created.data;
   $('qr').src = request.qr_svg_url;
@@ -54,7 +54,7 @@ async function waitForApproval(request, deadline) {
     // Never sooner than the server asks: faster polls are answered slow_down.
     await sleep(interval * 1000);
     if (Date.now() >= deadline) return show('expired', 'Expired — try again');
-    const polled = await post('/api/qr-auth/poll', { device_code: request.device_code });
+    const polled = await post('api/qr-auth/poll', { device_code: request.device_code });
     if (!polled.ok) {
       // Network trouble or a server restarting: keep trying, ever more slowly, until the deadline.
       if (polled.status === 0 || polled.status >= 500) {
@@ -84,10 +84,10 @@ async function waitForApproval(request, deadline) {
 
 async function exchange(exchangeToken) {
   show('exchanging', 'Approved — signing you in…');
-  const exchanged = await post('/api/qr-auth/exchange', { exchange_token: exchangeToken });
+  const exchanged = await post('api/qr-auth/exchange', { exchange_token: exchangeToken });
   if (!exchanged.ok) return show('error', exchanged.data.message ?? 'Sign-in failed — try again');
   const accessToken = exchanged.data.access_token;
-  const me = await call('GET', '/api/me', { token: accessToken });
+  const me = await call('GET', 'api/me', { token: accessToken });
   if (!me.ok) return show('error', me.data.message ?? 'Signed in, but the account could not be read — try again');
   const user = me.data;
   show('signed-in', `Signed in as ${user.name ?? user.email}`);

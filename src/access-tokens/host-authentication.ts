@@ -1,0 +1,20 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * A host app's own sign-in, as a credential for Handoff's user routes (SPEC §10): given the
+ * request (Fastify's or Express'), the id of the host user signed in with the host's session, or
+ * null. Handoff then treats the request as that user's, as it would a Bearer token's. Used only
+ * when the request has no Authorization header. The host's session cookie should be SameSite
+ * (Lax or Strict): Handoff's user routes take JSON bodies only, which another site cannot send
+ * with the cookie without a CORS preflight.
+ */
+export type HostAuthentication = (request: HostRequest) => Promise<number | null> | number | null;
+
+/** The request as both adapters give it: headers, and Node's raw message. */
+export interface HostRequest {
+  readonly headers: IncomingMessage['headers'];
+  readonly raw?: IncomingMessage;
+  readonly [key: string]: unknown;
+}
+
+export const HOST_AUTHENTICATION = Symbol('HANDOFF_HOST_AUTHENTICATION');

@@ -1,0 +1,74 @@
+import type { SqlDialect } from '../database/dialect.js';
+import { hostTables, quoteIdentifier } from '../database/host-tables.js';
+
+/**
+ * SQL fragments on the users, accounts and memberships tables in force (Handoff's own or the
+ * host's), for the statements of other capabilities that must stay one statement on the hot path.
+ * The directory owns these tables: nothing else names them.
+ */
+export class DirectorySql {
+  private readonly q: (name: string) => string;
+
+  constructor(dialect: SqlDialect) {
+    this.q = (name) => quoteIdentifier(dialect, name);
+  }
+
+  private get tables() {
+    return hostTables();
+  }
+
+  /** `LEFT JOIN` of the enabled user `alias` whose id is `userIdSql`. */
+  activeUserJoin(alias: string, userIdSql: string): string {
+    const { users } = this.tables;
+    return `LEFT JOIN ${this.q(users.table)} ${alias} ON ${alias}.${this.q(users.id)} = ${userIdSql}${this.enabled(alias, ' AND ')}`;
+  }
+
+  /** `LEFT JOIN` of membership `alias` of user `userIdSql` in account `accountIdSql`. */
+  membershipJoin(alias: string, userIdSql: string, accountIdSql: string): string {
+    const { memberships } = this.tables;
+    return `LEFT JOIN ${this.q(memberships.table)} ${alias}
+      ON ${alias}.${this.q(memberships.userId)} = ${userIdSql} AND ${alias}.${this.q(memberships.accountId)} = ${accountIdSql}`;
+  }
+
+  /** `<alias>.email AS email, <alias>.name AS name` of a users row (NULL name if the host has none). */
+  userColumns(alias: string): string {
+    const { users } = this.tables;
+    const name = users.name ? `${alias}.${this.q(users.name)}` : 'NULL';
+    return `${alias}.${this.q(users.email)} AS email, ${name} AS name`;
+  }
+
+  /** `<alias>.role AS role` of a membership row. */
+  roleColumn(alias: string): string {
+    return `${alias}.${this.q(this.tables.memberships.role)} AS role`;
+  }
+
+  /** A condition true if the user `userIdSql` exists and is enabled. */
+  activeUserExists(userIdSql: string): string {
+    const { users } = this.tables;
+    return `EXISTS (SELECT 1 FROM ${this.q(users.table)} u WHERE u.${this.q(users.id)} = ${userIdSql}${this.enabled('u', ' AND ')})`;
+  }
+
+  /** `SELECT id, email, name FROM users u WHERE <condition>` for an enabled user. */
+  selectActiveUser(condition: (column: (key: 'id' | 'email') => string) => string): string {
+    const { users } = this.tables;
+    const column = (key: 'id' | 'email') => `u.${this.q(users[key])}`;
+    return `SELECT u.${this.q(users.id)} AS id, ${this.userColumns('u')}
+      FROM ${this.q(users.table)} u WHERE ${condition(column)}${this.enabled('u', ' AND ')}`;
+  }
+
+  /** The user's accounts with their role: id, name, slug, role. */
+  accountsOfUser(userIdSql: string): string {
+    const { accounts, memberships } = this.tables;
+    const a = (key: 'id' | 'name' | 'slug') => `a.${this.q(accounts[key])}`;
+    return `SELECT ${a('id')} AS account_id, ${a('name')} AS account_name, ${a('slug')} AS account_slug, ${this.roleColumn('m')}
+      FROM ${this.q(memberships.table)} m
+      JOIN ${this.q(accounts.table)} a ON ${a('id')} = m.${this.q(memberships.accountId)}
+      WHERE m.${this.q(memberships.userId)} = ${userIdSql}
+      ORDER BY ${a('id')}`;
+  }
+
+  private enabled(alias: string, prefix: string): string {
+    const { disabledAt } = this.tables.users;
+    return disabledAt ? `${prefix}${alias}.${this.q(disabledAt)} IS NULL` : '';
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokensService, type IssuedAccessToken } from './access-tokens/access-tokens.service.js';
+import type { RequestOrigin } from './common/request-origin.js';
+import { toValidationError } from './common/validation.js';
+import { type GeneratedSessionDto, type GenerateSessionDto, GenerateSessionSchema } from './cross-app/cross-app.schemas.js';
+import { CrossAppService } from './cross-app/cross-app.service.js';
+import { DirectoryService } from './directory/directory.service.js';
+import { RateLimitsService } from './rate-limits/rate-limits.service.js';
+
+/**
+ * What a host app's own code calls (SPEC §10), for a user the host signed in itself: the same
+ * checks, rate limits and audit trail as Handoff's HTTP routes. Errors are `AppError`s with the
+ * codes of the API.
+ */
+@Injectable()
+export class HandoffService {
+  constructor(
+    private readonly crossApp: CrossAppService,
+    private readonly directory: DirectoryService,
+    private readonly rateLimits: RateLimitsService,
+    private readonly accessTokens: AccessTokensService,
+  ) {}
+
+  /** A single-use handoff token for the host's user `userId` (POST /api/cross-app/generate-session). */
+  async generateSession(userId: number, input: GenerateSessionDto = {}, origin: RequestOrigin): Promise<GeneratedSessionDto> {
+    const parsed = GenerateSessionSchema.safeParse(input);
+    if (!parsed.success) throw toValidationError(parsed.error.issues);
+    const user = await this.directory.getActiveUser({ id: userId });
+    return this.crossApp.generate(user, parsed.data, origin, () =>
+      this.rateLimits.consume('generate', user.id, undefined, { userId: user.id, ip: origin.ip }),
+    );
+  }
+
+  /** An access token (JWT, recorded in the registry) for the host's user `userId`. */
+  async issueAccessToken(userId: number, options: { ttlSeconds?: number } = {}): Promise<IssuedAccessToken> {
+    const user = await this.directory.getActiveUser({ id: userId });
+    return this.accessTokens.issue(user.id, options);
+  }
+}
+
