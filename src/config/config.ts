@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HostTablesOptions } from '../database/host-tables.js';
 import {
   type DatabaseConfig,
   embeddedDatabase,
@@ -140,6 +141,15 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .refine((value) => !new URL(value).hash && !new URL(value).searchParams.has('user_code'), 'must have no fragment and no user_code parameter')
     .optional(),
+  // A host app's own users / accounts / memberships tables (SPEC §10), for the CLI and the
+  // TypeORM CLI in the host's project; a host's code gives the same to HandoffModule.forRoot.
+  HANDOFF_DIRECTORY: jsonSchema(
+    z.strictObject({
+      users: z.strictObject({ table: z.string(), id: z.string(), email: z.string(), name: z.string().nullable(), disabledAt: z.string().nullable() }).partial().optional(),
+      accounts: z.strictObject({ table: z.string(), id: z.string(), name: z.string(), slug: z.string() }).partial().optional(),
+      memberships: z.strictObject({ table: z.string(), userId: z.string(), accountId: z.string(), role: z.string() }).partial().optional(),
+    }),
+  ).optional(),
   QR_LOGIN_EXPIRY: z.coerce.number().int().min(60).max(3600).default(600),
   QR_LOGIN_POLL_INTERVAL: z.coerce.number().int().min(1).max(60).default(5),
   QR_EXCHANGE_TOKEN_EXPIRY: z.coerce.number().int().min(10).max(600).default(120),
@@ -219,6 +229,8 @@ export interface HandoffConfig {
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key, so that several deployments can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** A host app's tables for users, accounts and memberships (HANDOFF_DIRECTORY); unset: Handoff's own. */
+  readonly directory: HostTablesOptions | undefined;
 }
 
 export class ConfigError extends Error {
@@ -321,6 +333,7 @@ export function loadConfig(
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...pickRateLimits(vars.HANDOFF_RATE_LIMITS ?? {}) },
     redisUrl: vars.REDIS_URL,
     redisKeyPrefix: vars.REDIS_KEY_PREFIX,
+    directory: vars.HANDOFF_DIRECTORY,
     externalIssuers: (vars.HANDOFF_EXTERNAL_ISSUERS ?? []).map((issuer) => ({
       issuer: issuer.issuer,
       audience: issuer.audience,

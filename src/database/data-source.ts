@@ -3,8 +3,9 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig, ServerDatabaseConfig } from '../config/database-url.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { entities } from './entities.js';
-import { migrations } from './migrations/index.js';
+import { handoffEntities } from './entities.js';
+import { hostTableStubs, type HostTablesOptions } from './host-tables.js';
+import { handoffMigrations } from './migrations/index.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
@@ -38,8 +39,14 @@ export class HandoffDataSource extends DataSource {
  * Builds (but does not connect) the DataSource for the configured database. For the embedded
  * default this starts PGlite first.
  */
-export async function createDataSource(database: DatabaseConfig): Promise<HandoffDataSource> {
-  const common = { entities, migrations, migrationsTransactionMode: 'each', logging: false } as const;
+export async function createDataSource(database: DatabaseConfig, directory?: HostTablesOptions): Promise<HandoffDataSource> {
+  const common: Pick<DataSourceOptions, 'entities' | 'migrations' | 'migrationsTransactionMode' | 'logging'> = {
+    // With a host's tables, Handoff's entities relate to them: stand-ins name their keys.
+    entities: [...handoffEntities(directory), ...hostTableStubs()],
+    migrations: handoffMigrations(directory),
+    migrationsTransactionMode: 'each',
+    logging: false,
+  };
   if (database.kind === 'pglite') {
     const embedded = await startEmbeddedPostgres(database.directory);
     return new HandoffDataSource(

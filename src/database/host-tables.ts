@@ -1,4 +1,4 @@
-import type { ObjectType } from 'typeorm';
+import { EntitySchema, type ObjectType } from 'typeorm';
 import type { SqlDialect } from './dialect.js';
 
 /**
@@ -101,4 +101,17 @@ export function referencesSql(dialect: SqlDialect, to: 'users' | 'accounts'): st
  */
 export function hostRelationTarget(to: 'users' | 'accounts'): () => ObjectType<unknown> {
   return (() => inForce[to].table) as unknown as () => ObjectType<unknown>;
+}
+
+/**
+ * Stand-ins for a host's users and accounts tables in a DataSource that does not have the host's
+ * own entities (Handoff's CLI in the host's project): just the key each foreign key references.
+ * Never synchronised, so no schema tool touches the host's tables through them.
+ */
+export function hostTableStubs(): EntitySchema[] {
+  if (inForce.standalone) return [];
+  return (['users', 'accounts'] as const).map((to) => {
+    const { table, id } = inForce[to];
+    return new EntitySchema({ name: table, tableName: table, synchronize: false, columns: { [id]: { type: 'integer', primary: true } } });
+  });
 }

@@ -15,7 +15,7 @@ export async function openDatabase(config: HandoffConfig, logger: Logger): Promi
   logger.debug(`opening ${description}`);
   let dataSource: HandoffDataSource;
   try {
-    dataSource = await createDataSource(config.database);
+    dataSource = await createDataSource(config.database, config.directory);
   } catch (error) {
     if (error instanceof EmbeddedDatabaseBusyError) throw new StartupError(`HANDOFF_DATA_DIR: ${error.message}`);
     throw new StartupError(`HANDOFF_DATA_DIR: cannot open ${description}: ${(error as Error).message}`, {

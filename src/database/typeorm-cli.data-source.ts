@@ -7,4 +7,5 @@ import { createDataSource } from './data-source.js';
  * same configuration, entities and migrations as the server. For the embedded default this
  * starts PGlite; the DataSource's `destroy()`, which the CLI calls, stops it again.
  */
-export default await createDataSource(loadConfig(process.env).database);
+const config = loadConfig(process.env);
+export default await createDataSource(config.database, config.directory);
