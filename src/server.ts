@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { enableCors } from './common/cors.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
@@ -109,6 +110,7 @@ async function createApp(
   );
   app.useGlobalFilters(new ErrorResponseFilter(logger));
   app.useGlobalPipes(validationPipe());
+  enableCors(app, config);
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
