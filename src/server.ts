@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { enableCors } from './common/cors.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
@@ -104,6 +105,7 @@ async function createApp(
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
   app.useGlobalFilters(new ErrorResponseFilter(logger));
+  enableCors(app, config);
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {

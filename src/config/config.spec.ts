@@ -101,6 +101,16 @@ describe('loadConfig', () => {
     assert.match(problemsOf({ HANDOFF_PUBLIC_URL: 'ftp://x' })[0] ?? '', /^HANDOFF_PUBLIC_URL: /);
   });
 
+  test('HANDOFF_CORS_ORIGINS: off by default; exact http(s) origins, normalised as browsers send them', () => {
+    assert.deepEqual(loadConfig({}).cors.origins, []);
+    const given = 'https://App.Example.com:443, http://localhost:5173/,https://app.example.com,';
+    assert.deepEqual(loadConfig({ HANDOFF_CORS_ORIGINS: given }).cors.origins, ['https://app.example.com', 'http://localhost:5173']);
+    for (const bad of ['*', 'https://app.example.com/path', 'app.example.com', 'ftp://files.example.com', 'https://a.example?x=1', 'https://u:p@a.example', 'null']) {
+      const problems = problemsOf({ HANDOFF_CORS_ORIGINS: `https://ok.example,${bad}` });
+      assert.deepEqual(problems, ['HANDOFF_CORS_ORIGINS: entry 2 is not an http(s) origin such as https://app.example.com (no path, no wildcard)'], bad);
+    }
+  });
+
   test('never echoes a password, even from a malformed URL', () => {
     for (const url of ['postgres://u:hunter2@/nodb', 'postgres://u:hunter2@host', 'hunter2', 'ftp://u:hunter2@h/db']) {
       for (const line of problemsOf({ DATABASE_URL: url })) {

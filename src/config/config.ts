@@ -48,6 +48,37 @@ function jsonSchema<T extends z.ZodType>(schema: T) {
     .pipe(schema);
 }
 
+/**
+ * `https://app.example.com,http://localhost:5173`: the exact origins whose pages may call the
+ * browser routes. No wildcard: each origin is named, as a browser sends it.
+ */
+const corsOriginsSchema = z.string().transform((text, context) => {
+  const origins: string[] = [];
+  for (const [index, entry] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
+    const origin = exactOrigin(entry);
+    if (origin === undefined) {
+      context.addIssue({ code: 'custom', message: `entry ${index + 1} is not an http(s) origin such as https://app.example.com (no path, no wildcard)` });
+      return z.NEVER;
+    }
+    origins.push(origin);
+  }
+  return [...new Set(origins)];
+});
+
+/** The origin a browser would send for `entry`, or undefined when `entry` is more (or less) than an origin. */
+function exactOrigin(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  const bare = (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username && !url.password;
+  const ending = entry.endsWith('/') ? entry.slice(0, -1) : entry;
+  // `https://a.example/?` parses to a bare origin too: the text itself must be origin-shaped.
+  return (url.protocol === 'http:' || url.protocol === 'https:') && bare && !/[?#]/.test(ending) ? url.origin : undefined;
+}
+
 /** `[{"issuer": …, "audience": …, "jwks_uri" | "secret": …}]`. */
 const externalIssuersSchema = jsonSchema(z.array(externalIssuerSchema));
 
@@ -154,6 +185,7 @@ const envSchema = z.object({
   QR_LOGIN_POLL_INTERVAL: z.coerce.number().int().min(1).max(60).default(5),
   QR_EXCHANGE_TOKEN_EXPIRY: z.coerce.number().int().min(10).max(600).default(120),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  HANDOFF_CORS_ORIGINS: corsOriginsSchema.optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits and : _ -, up to 64').default('handoff'),
 });
 
@@ -231,6 +263,8 @@ export interface HandoffConfig {
   readonly redisKeyPrefix: string;
   /** A host app's tables for users, accounts and memberships (HANDOFF_DIRECTORY); unset: Handoff's own. */
   readonly directory: HostTablesOptions | undefined;
+  /** Origins whose pages may call the browser routes (see common/cors.ts); none: CORS off. */
+  readonly cors: { readonly origins: readonly string[] };
 }
 
 export class ConfigError extends Error {
@@ -334,6 +368,7 @@ export function loadConfig(
     redisUrl: vars.REDIS_URL,
     redisKeyPrefix: vars.REDIS_KEY_PREFIX,
     directory: vars.HANDOFF_DIRECTORY,
+    cors: { origins: vars.HANDOFF_CORS_ORIGINS ?? [] },
     externalIssuers: (vars.HANDOFF_EXTERNAL_ISSUERS ?? []).map((issuer) => ({
       issuer: issuer.issuer,
       audience: issuer.audience,
