@@ -6,6 +6,8 @@ import { type GeneratedSessionDto, type GenerateSessionDto, GenerateSessionSchem
 import { CrossAppService } from './cross-app/cross-app.service.js';
 import { DirectoryService } from './directory/directory.service.js';
 import { RateLimitsService } from './rate-limits/rate-limits.service.js';
+import type { RegisteredTargetAppDto } from './target-apps/target-apps.schemas.js';
+import { TargetAppsService } from './target-apps/target-apps.service.js';
 
 /**
  * What a host app's own code calls (SPEC §10), for a user the host signed in itself: the same
@@ -19,6 +21,7 @@ export class HandoffService {
     private readonly directory: DirectoryService,
     private readonly rateLimits: RateLimitsService,
     private readonly accessTokens: AccessTokensService,
+    private readonly targetApps: TargetAppsService,
   ) {}
 
   /** A single-use handoff token for the host's user `userId` (POST /api/cross-app/generate-session). */
@@ -29,6 +32,19 @@ export class HandoffService {
     return this.crossApp.generate(user, parsed.data, origin, () =>
       this.rateLimits.consume('generate', user.id, undefined, { userId: user.id, ip: origin.ip }),
     );
+  }
+
+  /**
+   * Registers a target app (the admin API's POST /api/admin/apps); its shared secret is in the
+   * answer, and only there.
+   */
+  registerTargetApp(name: string, origins: string[]): Promise<RegisteredTargetAppDto> {
+    return this.targetApps.register({ name, origins, public: false });
+  }
+
+  /** True if a target app of this name is registered. */
+  async hasTargetApp(name: string): Promise<boolean> {
+    return (await this.targetApps.find(name)) !== null;
   }
 
   /** An access token (JWT, recorded in the registry) for the host's user `userId`. */

@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
 import pg from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntitySchema } from 'typeorm';
 import type { DatabaseConfig, ServerDatabaseConfig } from '../config/database-url.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { handoffEntities } from './entities.js';
@@ -35,15 +35,26 @@ export class HandoffDataSource extends DataSource {
   }
 }
 
+/** A host app's own entities and migrations, listed before Handoff's. */
+export interface HostSchema {
+  readonly entities?: Array<Function | EntitySchema>;
+  readonly migrations?: Function[];
+}
+
 /**
  * Builds (but does not connect) the DataSource for the configured database. For the embedded
  * default this starts PGlite first.
  */
-export async function createDataSource(database: DatabaseConfig, directory?: HostTablesOptions): Promise<HandoffDataSource> {
+export async function createDataSource(
+  database: DatabaseConfig,
+  directory?: HostTablesOptions,
+  host?: HostSchema,
+): Promise<HandoffDataSource> {
   const common: Pick<DataSourceOptions, 'entities' | 'migrations' | 'migrationsTransactionMode' | 'logging'> = {
-    // With a host's tables, Handoff's entities relate to them: stand-ins name their keys.
-    entities: [...handoffEntities(directory), ...hostTableStubs()],
-    migrations: handoffMigrations(directory),
+    // With a host's tables, Handoff's entities relate to them: the host's entities, or stand-ins
+    // that name their keys.
+    entities: [...(host?.entities ?? []), ...handoffEntities(directory), ...(host?.entities ? [] : hostTableStubs())],
+    migrations: [...(host?.migrations ?? []), ...handoffMigrations(directory)],
     migrationsTransactionMode: 'each',
     logging: false,
   };
