@@ -97,14 +97,24 @@ const FEATURES = [
   SchedulerModule,
 ];
 
+/**
+ * The runtime options alone, built where the host's providers are visible: the core module below
+ * provides `DataSource` itself, so a factory that injects the host's DataSource cannot live there.
+ */
+@Module({})
+class HandoffOptionsModule {
+  static register(imports: NonNullable<ModuleMetadata['imports']>, runtime: Provider): DynamicModule {
+    return { module: HandoffOptionsModule, imports, providers: [runtime], exports: [RUNTIME_OPTIONS] };
+  }
+}
+
 /** The configuration, the database, the logger and the host's hooks, for every feature module. */
 @Global()
 @Module({})
 class HandoffCoreModule {
-  static register(directory: HostTablesOptions | undefined, prefix: string | undefined, runtime: Provider): DynamicModule {
+  static register(directory: HostTablesOptions | undefined, prefix: string | undefined, options: DynamicModule): DynamicModule {
     const tables = useHostTables(directory);
     const providers: Provider[] = [
-      runtime,
       {
         provide: HANDOFF_CONFIG,
         inject: [RUNTIME_OPTIONS],
@@ -139,8 +149,9 @@ class HandoffCoreModule {
     ];
     return {
       module: HandoffCoreModule,
+      imports: [options],
       providers,
-      exports: [RUNTIME_OPTIONS, HANDOFF_CONFIG, PublicUrl, DataSource, LOGGER, HOST_AUTHENTICATION],
+      exports: [options, HANDOFF_CONFIG, PublicUrl, DataSource, LOGGER, HOST_AUTHENTICATION],
     };
   }
 }
@@ -187,8 +198,7 @@ export class HandoffModule implements OnApplicationBootstrap {
     return {
       module: HandoffModule,
       imports: [
-        ...imports,
-        HandoffCoreModule.register(options.directory, prefix, runtime),
+        HandoffCoreModule.register(options.directory, prefix, HandoffOptionsModule.register(imports, runtime)),
         ...FEATURES,
         ...(prefix ? [RouterModule.register(FEATURES.map((module) => ({ path: prefix, module })))] : []),
       ],

@@ -18,3 +18,4 @@ export type { HostAuthentication, HostRequest } from './access-tokens/host-authe
 export { AppError as HandoffServiceError } from './common/errors/app-error.js';
 export { type ErrorCode as HandoffErrorCode } from './common/errors/error-codes.js';
 export { embeddedDatabase, parseDatabaseUrl } from './config/database-url.js';
+export { corsOptionsFor as handoffCorsOptions } from './common/cors.js';

@@ -8,13 +8,14 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createHandoffDataSource,
   embeddedDatabase,
   HandoffModule,
+  handoffCorsOptions,
   HandoffService,
   parseDatabaseUrl,
 } from 'nestjs-handoff';
@@ -54,25 +55,33 @@ async function main(): Promise<void> {
   await seed(dataSource);
   const sessions = new CookieSessions<HostSession>('host_session');
 
+  /** The host's own database module: its DataSource, for its code and for Handoff's. */
+  @Global()
+  @Module({ providers: [{ provide: DataSource, useValue: dataSource }], exports: [DataSource] })
+  class HostDatabaseModule {}
+
   @Module({
     imports: [
-      HandoffModule.forRoot({
-        dataSource,
+      HostDatabaseModule,
+      HandoffModule.forRootAsync({
         directory: HOST_DIRECTORY,
         routePrefix: 'handoff',
-        env: {
-          HANDOFF_DATA_DIR: dataDir,
-          HANDOFF_PUBLIC_URL: origin,
-          HANDOFF_VERIFICATION_URL: `${origin}/handoff/device`,
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        },
-        // Handoff's user routes (the approval page's calls) accept this app's own sign-in.
-        authenticateRequest: (request) => sessions.get(request)?.memberId ?? null,
+        inject: [DataSource],
+        useFactory: (hostDataSource: DataSource) => ({
+          dataSource: hostDataSource,
+          env: {
+            HANDOFF_DATA_DIR: dataDir,
+            HANDOFF_PUBLIC_URL: origin,
+            HANDOFF_VERIFICATION_URL: `${origin}/handoff/device`,
+            LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          },
+          // Handoff's user routes (the approval page's calls) accept this app's own sign-in.
+          authenticateRequest: (request) => sessions.get(request)?.memberId ?? null,
+        }),
       }),
     ],
     controllers: [HostController],
     providers: [
-      { provide: DataSource, useValue: dataSource },
       { provide: SESSIONS, useValue: sessions },
       { provide: TICKETING_URL, useValue: ticketingUrl },
     ],
@@ -80,6 +89,8 @@ async function main(): Promise<void> {
   class HostAppModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(HostAppModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
+  // The ticketing app's pages call Handoff's QR routes from the browser (the SDK).
+  app.enableCors({ delegator: handoffCorsOptions([new URL(ticketingUrl).origin], '/handoff') });
   app.enableShutdownHooks();
   await app.listen(port, '127.0.0.1');
   const handoff = app.get(HandoffService);

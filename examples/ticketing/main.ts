@@ -3,16 +3,16 @@
  * (after the host app, whose first start registers "ticketing" and keeps its secret).
  * - /auth/cross-app?session_token=… validates the handoff token through the SDK (once), finds or
  *   creates the local user, starts this app's own session and shows "Welcome, NAME".
- * - /login/phone shows a QR code (through the SDK); the phone approves; this desktop signs in.
+ * - /login/phone shows a QR code (the SDK, in the browser); the phone approves; this desktop signs in.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Controller, Get, Header, Module, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Module, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isHandoffError, QrLoginClient, TargetClient } from 'nestjs-handoff/sdk';
+import { isHandoffError, TargetClient } from 'nestjs-handoff/sdk';
 import { CookieSessions, escapeHtml, page } from '../shared/web.js';
 
 const port = Number(process.env.PORT ?? 3200);
@@ -46,10 +46,6 @@ class LocalUsers {
 const users = new LocalUsers();
 const sessions = new CookieSessions<LocalUser>('ticketing_session');
 const target = new TargetClient({ baseUrl: handoffUrl, appName: 'ticketing', sharedSecret, timeoutMs: 5000 });
-const qrLogin = new QrLoginClient({ baseUrl: handoffUrl, timeoutMs: 5000 });
-/** QR sign-ins in progress, by an id only this browser knows: the device code stays on the server. */
-const pendingQr = new Map<string, { done: Promise<LocalUser | string> ; result?: LocalUser | string }>();
-
 function errorPage(reply: FastifyReply, status: number, message: string): void {
   void reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
     .send(page('Ticketing', `<h1>Ticketing</h1><p class="error" id="error">${escapeHtml(message)}</p><p><a href="/login/phone">Sign in with your phone</a></p>`));
@@ -85,66 +81,78 @@ class TicketingController {
     );
   }
 
-  /** Starts a QR sign-in: the page shows the code and asks this server whether it is done. */
+  /**
+   * The desktop side of QR sign-in runs in the browser, on the SDK: this page creates the request
+   * (so the phone sees this browser and address), polls and exchanges, then hands the access
+   * token to this server, which checks it with Handoff (introspection) and starts its session.
+   */
   @Get('login/phone')
-  async phone(@Res() reply: FastifyReply): Promise<void> {
-    const request = await qrLogin.create();
-    const id = crypto.randomUUID();
-    const entry: { done: Promise<LocalUser | string>; result?: LocalUser | string } = {
-      done: (async () => {
-        const outcome = await qrLogin.pollUntilDone(request.device_code);
-        if (outcome.status !== 'approved') return outcome.status;
-        const { access_token: accessToken } = await qrLogin.exchange(outcome.exchange_token);
-        const introspection = await target.introspect(accessToken);
-        if (!introspection.active) return 'inactive';
-        return users.findOrCreate(introspection.sub, introspection.username);
-      })().catch((error: unknown) => {
-        if (isHandoffError(error)) return error.code;
-        process.stderr.write(`ticketing: QR sign-in failed: ${String(error)}\n`);
-        return 'error';
-      }),
-    };
-    void entry.done.then((result) => (entry.result = result));
-    pendingQr.set(id, entry);
-    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(
-      page(
-        'Sign in with your phone — Ticketing',
-        `<h1>Sign in with your phone</h1>
-        <p>Scan the code with a phone where you are signed in to the host app, or open
-        <a href="${escapeHtml(request.verification_uri)}">${escapeHtml(request.verification_uri)}</a> and enter
-        <strong id="user-code">${escapeHtml(request.user_code)}</strong>.</p>
-        <img id="qr" alt="QR code" width="240" height="240" src="${escapeHtml(request.qr_svg_url)}">
-        <p id="status" role="status">Waiting for your phone…</p>
-        <script src="/login/phone/page.js" data-id="${id}"></script>`,
-      ),
+  @Header('content-type', 'text/html; charset=utf-8')
+  phone(): string {
+    return page(
+      'Sign in with your phone — Ticketing',
+      `<meta name="handoff-url" content="${escapeHtml(handoffUrl)}">
+      <h1>Sign in with your phone</h1>
+      <p>Scan the code with a phone where you are signed in to the host app, or open
+      <a id="verification-uri" href="#"></a> and enter <strong id="user-code">…</strong>.</p>
+      <img id="qr" alt="QR code" width="240" height="240">
+      <p id="status" role="status">Starting…</p>
+      <script type="module" src="/login/phone/page.js"></script>`,
     );
   }
 
   @Get('login/phone/page.js')
   @Header('content-type', 'text/javascript; charset=utf-8')
   phoneScript(): string {
-    return `const id = document.currentScript.dataset.id;
-async function check() {
-  const answer = await fetch('/login/phone/status?id=' + encodeURIComponent(id)).then((r) => r.json()).catch(() => ({ state: 'pending' }));
-  if (answer.state === 'signed-in') return location.assign('/welcome');
-  if (answer.state !== 'pending') return (document.getElementById('status').textContent = 'Not signed in: ' + answer.state);
-  setTimeout(check, 1000);
-}
-check();`;
+    return PHONE_SCRIPT;
   }
 
-  /** Signs this browser in once its QR request was approved and exchanged. */
-  @Get('login/phone/status')
-  status(@Query('id') id: string, @Res() reply: FastifyReply): void {
-    const entry = pendingQr.get(String(id));
-    if (!entry) return void reply.status(404).send({ state: 'unknown' });
-    if (entry.result === undefined) return void reply.send({ state: 'pending' });
-    pendingQr.delete(String(id));
-    if (typeof entry.result === 'string') return void reply.send({ state: entry.result });
-    sessions.start(reply, entry.result);
-    void reply.send({ state: 'signed-in' });
+  /** The SDK's own files, as the browser imports them (ES modules, no bundler). */
+  @Get('sdk/:file')
+  sdkFile(@Param('file') file: string, @Res() reply: FastifyReply): void {
+    if (!/^[a-z-]+\.js$/.test(file)) return void reply.status(404).send();
+    try {
+      void reply.type('text/javascript; charset=utf-8').send(readFileSync(new URL(file, SDK_DIR), 'utf8'));
+    } catch {
+      void reply.status(404).send();
+    }
+  }
+
+  /** Signs this browser in with the access token its QR sign-in earned. */
+  @Post('login/phone/complete')
+  async complete(@Body() body: { access_token?: unknown }, @Res() reply: FastifyReply): Promise<void> {
+    const introspection = typeof body?.access_token === 'string' ? await target.introspect(body.access_token) : { active: false as const };
+    if (!introspection.active) return void reply.status(401).send({ signed_in: false });
+    sessions.start(reply, users.findOrCreate(introspection.sub, introspection.username));
+    void reply.send({ signed_in: true });
   }
 }
+
+const SDK_DIR = new URL('./', import.meta.resolve('nestjs-handoff/sdk'));
+
+const PHONE_SCRIPT = `import { QrLoginClient } from '/sdk/index.js';
+const $ = (id) => document.getElementById(id);
+const qr = new QrLoginClient({ baseUrl: document.querySelector('meta[name="handoff-url"]').content });
+try {
+  const request = await qr.create();
+  $('qr').src = request.qr_svg_url;
+  $('user-code').textContent = request.user_code;
+  $('verification-uri').textContent = $('verification-uri').href = request.verification_uri;
+  $('status').textContent = 'Waiting for your phone…';
+  const outcome = await qr.pollUntilDone(request.device_code);
+  if (outcome.status !== 'approved') throw new Error('Not signed in: ' + outcome.status);
+  const { access_token } = await qr.exchange(outcome.exchange_token);
+  const answer = await fetch('/login/phone/complete', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ access_token }),
+  });
+  if (!answer.ok) throw new Error('Ticketing did not accept the sign-in');
+  location.assign('/welcome');
+} catch (error) {
+  $('status').textContent = error.message;
+}
+`;
 
 @Module({ controllers: [TicketingController] })
 class TicketingModule {}
