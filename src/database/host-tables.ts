@@ -1,4 +1,4 @@
-import { EntitySchema, type ObjectType } from 'typeorm';
+import { Entity, type ObjectType, PrimaryColumn } from 'typeorm';
 import type { SqlDialect } from './dialect.js';
 
 /**
@@ -108,10 +108,15 @@ export function hostRelationTarget(to: 'users' | 'accounts'): () => ObjectType<u
  * own entities (Handoff's CLI in the host's project): just the key each foreign key references.
  * Never synchronised, so no schema tool touches the host's tables through them.
  */
-export function hostTableStubs(): EntitySchema[] {
+export function hostTableStubs(): Function[] {
   if (inForce.standalone) return [];
+  // Classes, not EntitySchemas: TypeORM resolves a decorated entity's relations among decorated
+  // entities only.
   return (['users', 'accounts'] as const).map((to) => {
     const { table, id } = inForce[to];
-    return new EntitySchema({ name: table, tableName: table, synchronize: false, columns: { [id]: { type: 'integer', primary: true } } });
+    const stub = { [`HostTable_${table}`]: class {} }[`HostTable_${table}`]!;
+    Entity({ name: table, synchronize: false })(stub);
+    PrimaryColumn({ name: id, type: 'integer' })(stub.prototype, id);
+    return stub;
   });
 }
