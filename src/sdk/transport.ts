@@ -55,9 +55,8 @@ export class Transport {
     this.baseUrl = base.href.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retries = options.retries ?? DEFAULT_RETRIES;
-    const given = options.fetch ?? globalThis.fetch;
-    if (typeof given !== 'function') throw new TypeError('no fetch: pass options.fetch');
-    // Bound: a browser's fetch refuses to be called as a method of another object.
+    if (!options.fetch && typeof globalThis.fetch !== 'function') throw new TypeError('no global fetch: pass options.fetch');
+    // Called through globalThis: a browser's fetch refuses to run as a method of another object.
     this.fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   }
 
