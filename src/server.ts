@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { enableCors } from './common/cors.js';
+import { AppError } from './common/errors/app-error.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
 import { NestPinoLogger } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
@@ -73,7 +74,8 @@ async function prepareDatabase(config: HandoffConfig, dataSource: HandoffDataSou
       const applied = await runPendingMigrations(dataSource);
       if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
     } catch (error) {
-      throw new StartupError(`migrations: ${(error as Error).message}`, { cause: error });
+      const code = error instanceof AppError ? ` (${error.code})` : '';
+      throw new StartupError(`migrations: ${(error as Error).message}${code}`, { cause: error });
     }
   }
   if (config.seedDemo) {

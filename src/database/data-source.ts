@@ -2,6 +2,7 @@ import mysql from 'mysql2';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions, type EntitySchema } from 'typeorm';
 import type { DatabaseConfig, ServerDatabaseConfig } from '../config/database-url.js';
+import { applyDialectColumns } from './dialect-columns.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { handoffEntities } from './entities.js';
 import { hostTableStubs, type HostTablesOptions } from './host-tables.js';
@@ -24,6 +25,12 @@ export class HandoffDataSource extends DataSource {
   ) {
     super(options);
     this.embedded = releaseResources !== undefined;
+  }
+
+  /** The entities' dialect-specific column attributes (dialect-columns.ts), before anything uses them. */
+  protected override async buildMetadatas(): Promise<void> {
+    await super.buildMetadatas();
+    applyDialectColumns(this);
   }
 
   override async destroy(): Promise<void> {

@@ -31,7 +31,7 @@ export const entities = [
 ];
 
 /** Entities of the standalone service's own users and accounts, which a host keeps in its own tables. */
-const STANDALONE_ONLY: ReadonlySet<Function> = new Set([User, Account, AccountMembership, ExternalIdentityTombstone]);
+const STANDALONE_ONLY: ReadonlySet<Function> = new Set([User, Account, AccountMembership]);
 
 /**
  * Handoff's entities for a DataSource, to list beside a host's own. With a mapping, Handoff's

@@ -1,4 +1,5 @@
 import { type DataSource, MigrationExecutor } from 'typeorm';
+import { adoptDesignDocumentTables } from './adoption/adopt-design-document-tables.js';
 import { withDatabaseLock } from './database-lock.js';
 
 export interface MigrationState {
@@ -6,11 +7,21 @@ export interface MigrationState {
   readonly applied: boolean;
 }
 
-/** Applies every pending migration, one transaction each; returns the names applied. */
+/**
+ * Applies every pending migration, one transaction each; returns the names applied. Tables that
+ * the design documents' SQL created by hand are taken over first (adoption/), or, if one differs
+ * from the documents, nothing changes and SCHEMA_MISMATCH says how.
+ */
 export async function runPendingMigrations(dataSource: DataSource): Promise<string[]> {
+  return (await migrateUp(dataSource)).applied;
+}
+
+/** runPendingMigrations, also saying which migrations were recorded for tables taken over. */
+export async function migrateUp(dataSource: DataSource): Promise<{ adopted: string[]; applied: string[] }> {
   return withDatabaseLock(dataSource, 'migrations', async () => {
+    const adopted = await adoptDesignDocumentTables(dataSource);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
+    return { adopted, applied: applied.map((migration) => migration.name) };
   });
 }
 

@@ -108,6 +108,41 @@ describeEachDatabase('external issuers: users arrive with their own JWTs', (data
     assert.equal((await server.request('GET', '/api/me', { token: verified })).status, 200);
   });
 
+  // Issue 12: on MariaDB these subjects were one user under utf8mb4_unicode_ci (and pad-x one
+  // under any PAD SPACE collation): a token for one signed in as the other.
+  test('subjects that differ only by case, accent or a trailing space are different users', async () => {
+    const pairs = [
+      ['Victim-x', 'victim-x'],
+      ['pad-x', 'pad-x '],
+      ['acc-e-x', 'acc-\u00e9-x'],
+      ['stra-ss-x', 'stra-\u00df-x'],
+    ];
+    for (const [index, [first, second]] of pairs.entries()) {
+      const a = await server.request('GET', '/api/me', { token: await hs256({ sub: first, email: `exact-${index}-a@example.com` }) });
+      const b = await server.request('GET', '/api/me', { token: await hs256({ sub: second, email: `exact-${index}-b@example.com` }) });
+      assert.equal(a.status, 200, a.text);
+      assert.equal(b.status, 200, `${JSON.stringify(second)}: ${b.text}`);
+      assert.notEqual(a.body.id, b.body.id, `${JSON.stringify(first)} and ${JSON.stringify(second)} are two users`);
+      assert.equal(b.body.email, `exact-${index}-b@example.com`);
+    }
+    const subjects = await server.dataSource.query(
+      "SELECT external_subject FROM users WHERE email LIKE 'exact-%' ORDER BY email",
+    );
+    assert.deepEqual(
+      subjects.map((row: { external_subject: string }) => row.external_subject),
+      pairs.flat(),
+    );
+  });
+
+  test("a deleted user's tombstone does not bury a subject that differs only by case", async () => {
+    const buried = await server.request('GET', '/api/me', { token: await hs256({ sub: 'Tomb-x', email: 'tomb-a@example.com' }) });
+    assert.equal((await server.admin('DELETE', `/users/${String(buried.body.id)}`)).status, 200);
+    const other = await server.request('GET', '/api/me', { token: await hs256({ sub: 'tomb-x', email: 'tomb-b@example.com' }) });
+    assert.equal(other.status, 200, other.text);
+    const again = await server.request('GET', '/api/me', { token: await hs256({ sub: 'Tomb-x', email: 'tomb-a@example.com' }) });
+    assert.deepEqual([again.status, again.body.code], [401, 'TOKEN_INVALID']);
+  });
+
   test('a deleted external user stays deleted: its next token does not create it again', async () => {
     const token = await hs256({ sub: 'to-delete', email: 'deleted@example.com' });
     const me = await server.request('GET', '/api/me', { token });

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { migrationStatus, revertMigrations, runPendingMigrations } from '../../database/migration-runner.js';
-import { out, withDatabase } from '../cli-context.js';
+import { AppError } from '../../common/errors/app-error.js';
+import { migrateUp, migrationStatus, revertMigrations } from '../../database/migration-runner.js';
+import { CliError, out, withDatabase } from '../cli-context.js';
 
 export function registerMigrateCommands(program: Command): void {
   const migrate = program.command('migrate').description('apply, revert or list database migrations');
@@ -9,7 +10,12 @@ export function registerMigrateCommands(program: Command): void {
     .command('up')
     .description('apply every pending migration')
     .action(async () => {
-      const applied = await withDatabase(runPendingMigrations);
+      const { adopted, applied } = await withDatabase(migrateUp).catch((error: unknown) => {
+        if (error instanceof AppError) throw new CliError(`${error.message} (${error.code})`);
+        throw error;
+      });
+      if (adopted.length > 0) out.info(`took over tables made from the design documents; recorded ${adopted.length}:`);
+      for (const name of adopted) out.info(`  ${name}`);
       out.info(applied.length === 0 ? 'nothing to apply: the schema is up to date' : `applied ${applied.length}:`);
       for (const name of applied) out.info(`  ${name}`);
     });

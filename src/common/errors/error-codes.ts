@@ -27,6 +27,8 @@ export const COMMON_ERRORS = {
   // RFC 8628's "slow down" is the nearest OAuth error for a client asking too often.
   RATE_LIMITED: { status: 429, level: 'warn', oauthError: 'slow_down' },
   DATABASE_UNAVAILABLE: { status: 503, level: 'error', oauthError: 'temporarily_unavailable' },
+  // `migrate up` / start: an existing table is not what the design documents define (adoption).
+  SCHEMA_MISMATCH: { status: 500, level: 'error' },
   INTERNAL_ERROR: { status: 500, level: 'error', oauthError: 'server_error' },
 } as const satisfies Record<string, ErrorSpec>;
 

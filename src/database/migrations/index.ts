@@ -16,6 +16,10 @@ import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-C
 import { AddDeviceGrant1795600007000 } from './1795600007000-AddDeviceGrant.js';
 import { CreateCrossAppSessionsArchive1795600100000 } from './1795600100000-CreateCrossAppSessionsArchive.js';
 import { CreateScheduledJobRuns1795600101000 } from './1795600101000-CreateScheduledJobRuns.js';
+import { TimestampDefaultsNow1795600300000 } from './1795600300000-TimestampDefaultsNow.js';
+import { DirectoryTimestampDefaultsNow1795600301000 } from './1795600301000-DirectoryTimestampDefaultsNow.js';
+import { BinaryIdentifierCollations1795600302000 } from './1795600302000-BinaryIdentifierCollations.js';
+import { BinaryDirectoryCollations1795600303000 } from './1795600303000-BinaryDirectoryCollations.js';
 
 /** Every migration of the standalone service, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -36,6 +40,10 @@ export const migrations = [
   AddDeviceGrant1795600007000,
   CreateCrossAppSessionsArchive1795600100000,
   CreateScheduledJobRuns1795600101000,
+  TimestampDefaultsNow1795600300000,
+  DirectoryTimestampDefaultsNow1795600301000,
+  BinaryIdentifierCollations1795600302000,
+  BinaryDirectoryCollations1795600303000,
 ];
 
 /**
@@ -47,7 +55,8 @@ const STANDALONE_ONLY: ReadonlySet<Function> = new Set([
   CreateAccounts1642600001000,
   CreateAccountMembers1642600002000,
   AddUserIdentityAndStatus1795600001000,
-  CreateExternalIdentityTombstones1795600006000,
+  DirectoryTimestampDefaultsNow1795600301000,
+  BinaryDirectoryCollations1795600303000,
 ]);
 
 /**
