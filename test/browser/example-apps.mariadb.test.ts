@@ -1,0 +1,3 @@
+import { exampleAppsSuite } from './example-apps.js';
+
+exampleAppsSuite('mariadb');
