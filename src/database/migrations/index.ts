@@ -15,6 +15,7 @@ import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-C
 import { AddDeviceGrant1795600007000 } from './1795600007000-AddDeviceGrant.js';
 import { CreateCrossAppSessionsArchive1795600100000 } from './1795600100000-CreateCrossAppSessionsArchive.js';
 import { CreateScheduledJobRuns1795600101000 } from './1795600101000-CreateScheduledJobRuns.js';
+import { DropDuplicateTokenHashIndex1795600200000 } from './1795600200000-DropDuplicateTokenHashIndex.js';
 
 /** Every migration, oldest first. Listed explicitly: no file globbing at run time. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   AddDeviceGrant1795600007000,
   CreateCrossAppSessionsArchive1795600100000,
   CreateScheduledJobRuns1795600101000,
+  DropDuplicateTokenHashIndex1795600200000,
 ];
