@@ -11,7 +11,10 @@ import pg from 'pg';
 export type BenchDatabase = 'postgres' | 'pglite' | 'mariadb';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+// BENCH_POSTGRES_PORT: another cluster (one with pg_stat_statements loaded, for a profile).
+const POSTGRES = { host: '127.0.0.1', port: Number(process.env.BENCH_POSTGRES_PORT ?? 5432), user: 'postgres', database: 'test' };
+/** USER_HZ: 100 on Linux. */
+const CLOCK_TICKS = 100;
 const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root' };
 
 /** A database of the bench's own, created for one run and dropped after it. */
@@ -60,6 +63,14 @@ export class BenchProcess {
     return Math.round(kb / 1024);
   }
 
+  /** CPU time (user + system) the process has used so far, in ms, from /proc (Linux). */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.child.pid}/stat`, 'utf8').catch(() => '');
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
@@ -73,6 +84,8 @@ export interface HandoffOptions {
   readonly env?: Record<string, string>;
   /** Another checkout's build to run instead of this one's (a baseline). */
   readonly root?: string;
+  /** Options for node itself (--cpu-prof…). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Handoff started as its own process (as in production) on a bench database. */
@@ -111,7 +124,7 @@ export class BenchServer extends BenchProcess {
       ),
       ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20' } : {}),
       ...options.env,
-    });
+    }, '/health/ready', false, options.nodeArgs);
     return new BenchServer(url, child, adminToken, database, root);
   }
 
@@ -139,9 +152,10 @@ async function spawnService(
   env: Record<string, string>,
   readyPath = '/health/ready',
   anyAnswer = false,
+  nodeArgs: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd,
     env: { PATH: process.env.PATH, PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

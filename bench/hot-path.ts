@@ -61,6 +61,8 @@ export function generateScenario(clients: readonly Client[]): HttpScenario {
 export interface ServiceFigures extends Figures {
   /** The server's largest resident set during the measured run (MB). */
   readonly rssMb: number;
+  /** The server process's CPU time per request (user + system, µs): what the load costs it, whatever else runs. */
+  readonly cpuUsPerRequest: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function measureInterleaved(
   const scenarios = services.map(() => scenario());
   for (const [index, service] of services.entries()) await measureHttp(service.url, scenarios[index]!, Math.min(2, seconds), connections, false);
   const slices: Figures[][] = services.map(() => []);
+  const cpuMs = services.map(() => 0);
   const rss = await Promise.all(services.map((service) => service.rssMb()));
   const slice = Math.max(1, Math.round(seconds / rounds));
   for (let round = 0; round < rounds; round++) {
@@ -89,13 +92,19 @@ export async function measureInterleaved(
       const service = services[index]!;
       const sampler = setInterval(() => void service.rssMb().then((value) => (rss[index] = Math.max(rss[index]!, value))), 200);
       try {
+        const cpuBefore = await service.cpuMs();
         slices[index]!.push(await measureHttp(service.url, scenarios[index]!, slice, connections, false));
+        cpuMs[index]! += (await service.cpuMs()) - cpuBefore;
       } finally {
         clearInterval(sampler);
       }
     }
   }
-  return slices.map((figures, index) => ({ ...combine(figures, slice), rssMb: rss[index]! }));
+  return slices.map((figures, index) => {
+    const combined = combine(figures, slice);
+    const requests = combined.requestsPerSecond * slice * rounds;
+    return { ...combined, rssMb: rss[index]!, cpuUsPerRequest: Math.round((cpuMs[index]! * 1000) / Math.max(requests, 1)) };
+  });
 }
 
 function combine(slices: readonly Figures[], sliceSeconds: number): Figures {
@@ -122,6 +131,7 @@ export interface HotPathResult {
   readonly p99: number;
   readonly failures: number;
   readonly serverRssMb: number;
+  readonly serverCpuUsPerRequest: number;
   readonly reference: ServiceFigures | null;
   /** Handoff's requests/s over the reference's, and its p99 over the reference's. */
   readonly ratio: number | null;
@@ -146,6 +156,7 @@ export function hotPathResult(
     p99: handoff.p99,
     failures: handoff.failures,
     serverRssMb: handoff.rssMb,
+    serverCpuUsPerRequest: handoff.cpuUsPerRequest,
     reference: reference ?? null,
     ratio: reference ? round(handoff.requestsPerSecond / reference.requestsPerSecond) : null,
     p99Ratio: reference ? round(handoff.p99 / Math.max(reference.p99, 0.1)) : null,
@@ -156,15 +167,15 @@ export function printHotPath(connections: number, results: readonly HotPathResul
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const cell = (value: string | number, width = 9) => String(value).padStart(width);
   out(`\nHot path beside the hand-written reference (bench/reference) — ${connections} clients, audit lines and metrics on`);
-  out(`${'service'.padEnd(44)}${cell('req/s')}${cell('p50 ms')}${cell('p99 ms')}${cell('failed')}${cell('RSS MB')}${cell('ratio', 8)}${cell('p99 ×', 8)}`);
+  out(`${'service'.padEnd(44)}${cell('req/s')}${cell('p50 ms')}${cell('p99 ms')}${cell('failed')}${cell('RSS MB')}${cell('CPU µs')}${cell('ratio', 8)}${cell('p99 ×', 8)}`);
   for (const [name, figures] of references) {
-    out(`${`reference ${name}`.padEnd(44)}${cell(figures.requestsPerSecond)}${cell(figures.p50)}${cell(figures.p99)}${cell(figures.failures)}${cell(figures.rssMb)}`);
+    out(`${`reference ${name}`.padEnd(44)}${cell(figures.requestsPerSecond)}${cell(figures.p50)}${cell(figures.p99)}${cell(figures.failures)}${cell(figures.rssMb)}${cell(figures.cpuUsPerRequest)}`);
   }
   for (const result of results) {
     const ratio = result.ratio === null ? '' : `${Math.round(result.ratio * 100)}%`;
     out(
       `${`Handoff ${result.scenario}`.padEnd(44)}${cell(result.requestsPerSecond)}${cell(result.p50)}${cell(result.p99)}${cell(result.failures)}` +
-        `${cell(result.serverRssMb)}${cell(ratio, 8)}${cell(result.p99Ratio ?? '', 8)}`,
+        `${cell(result.serverRssMb)}${cell(result.serverCpuUsPerRequest)}${cell(ratio, 8)}${cell(result.p99Ratio ?? '', 8)}`,
     );
   }
 }

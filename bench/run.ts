@@ -17,7 +17,7 @@ import { seedSessions } from './seed-sessions.js';
  * file (`--json`, default bench-results.json). Bounded: each measurement warms up 2 s, then runs
  * `--seconds` (default 10).
  * Options: --database postgres|pglite, --connections N (16), --only hotpath|cleanup,
- * --no-mariadb, --handoff-root DIR (another checkout's build, for a before/after comparison).
+ * --no-mariadb, --mariadb-sessions N (100,000), --handoff-root DIR (another checkout's build, for a before/after comparison).
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -29,6 +29,8 @@ interface Settings {
   readonly seconds: number;
   readonly connections: number;
   readonly sessions: number;
+  /** Fewer on MariaDB: its bulk insert of a million hashed rows takes minutes here. */
+  readonly mariadbSessions: number;
   readonly root: string | undefined;
 }
 
@@ -120,8 +122,8 @@ async function onMariadb(settings: Settings, output: Output): Promise<void> {
     const server = await BenchServer.start(database, { root: settings.root });
     try {
       const clients = await population(server, settings.connections);
-      await seeded(database, clients, settings.sessions);
-      await hotPath([{ server, counters: 'mariadb' }], undefined, 'mariadb', clients, new LiveTokens(clients, settings.sessions), settings, output);
+      await seeded(database, clients, settings.mariadbSessions);
+      await hotPath([{ server, counters: 'mariadb' }], undefined, 'mariadb', clients, new LiveTokens(clients, settings.mariadbSessions), settings, output);
     } finally {
       await server.stop();
     }
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     seconds: Number(option('seconds', '10')),
     connections: Number(option('connections', '16')),
     sessions: Number(option('sessions', '1000000')),
+    mariadbSessions: Number(option('mariadb-sessions', '100000')),
     root: process.argv.includes('--handoff-root') ? option('handoff-root', '') : undefined,
   };
   const output: Output = { hotPath: [], references: {}, other: [] };

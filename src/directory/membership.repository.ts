@@ -49,6 +49,7 @@ export class MembershipRepository {
        LEFT JOIN account_members m ON m.user_id = u.id AND m.account_id = ${placeholder(dialect, 1)}
        WHERE u.id = ${placeholder(dialect, 2)} AND u.disabled_at IS NULL`,
       [accountId, userId],
+      'directory:user-with-role',
     );
     const [row] = rows;
     return row ? { id: Number(row.id), email: row.email, name: row.name, role: row.role } : null;

@@ -12,6 +12,28 @@ export interface NewUser {
   readonly externalSubject?: string;
 }
 
+/**
+ * `LEFT JOIN users u` on the enabled user whose id is in `userIdColumn`, with the columns an
+ * authenticated caller needs (`u.id`, `u.email`, `u.name`; NULL when the user is disabled or
+ * gone): for another table's one-statement hot path, which must not cost a second round trip to
+ * read the user. The users table stays the directory's: its SQL is written here.
+ */
+export const activeUserJoin = (userIdColumn: string) => ({
+  columns: 'u.id AS active_user_id, u.email AS active_user_email, u.name AS active_user_name',
+  join: `LEFT JOIN users u ON u.id = ${userIdColumn} AND u.disabled_at IS NULL`,
+});
+
+/** What activeUserJoin's columns read. */
+export interface ActiveUserColumns {
+  active_user_id: number | null;
+  active_user_email: string | null;
+  active_user_name: string | null;
+}
+
+export function activeUserFrom(row: ActiveUserColumns): Pick<User, 'id' | 'email' | 'name'> | null {
+  return row.active_user_id === null ? null : { id: Number(row.active_user_id), email: row.active_user_email!, name: row.active_user_name };
+}
+
 @Injectable()
 export class UserRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -26,6 +48,7 @@ export class UserRepository {
       this.dataSource,
       `SELECT id, email, name FROM users WHERE id = ${placeholder(dialectOf(this.dataSource), 1)} AND disabled_at IS NULL`,
       [id],
+      'directory:active-user',
     );
     const [row] = rows;
     return row ? { id: Number(row.id), email: row.email, name: row.name } : null;
