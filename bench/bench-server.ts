@@ -1,62 +1,131 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
-export type BenchDatabase = 'postgres' | 'pglite';
+export type BenchDatabase = 'postgres' | 'pglite' | 'mariadb';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+// BENCH_POSTGRES_PORT: another cluster (one with pg_stat_statements loaded, for a profile).
+const POSTGRES = { host: '127.0.0.1', port: Number(process.env.BENCH_POSTGRES_PORT ?? 5432), user: 'postgres', database: 'test' };
+/** USER_HZ: 100 on Linux. */
+const CLOCK_TICKS = 100;
+const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root' };
 
-/** Handoff started as its own process (as in production) on a database of its own. */
-export class BenchServer {
+/** A database of the bench's own, created for one run and dropped after it. */
+export class BenchDatabaseHandle {
   private constructor(
-    readonly url: string,
-    readonly adminToken: string,
-    readonly databaseUrl: string | undefined,
-    private readonly child: ChildProcess,
-    private readonly cleanup: () => Promise<void>,
+    readonly kind: BenchDatabase,
+    readonly url: string | undefined,
+    readonly dataDir: string,
+    private readonly name: string,
   ) {}
 
-  static async start(database: BenchDatabase): Promise<BenchServer> {
+  readonly keySecret = randomBytes(24).toString('hex');
+
+  static async create(kind: BenchDatabase): Promise<BenchDatabaseHandle> {
     const dataDir = await mkdtemp(join(tmpdir(), 'handoff-bench-'));
     const name = `handoff_bench_${randomBytes(4).toString('hex')}`;
-    let databaseUrl: string | undefined;
-    if (database === 'postgres') {
-      await postgresAdmin(`CREATE DATABASE ${name}`);
-      databaseUrl = `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${name}`;
-    }
-    const port = await freePort();
+    if (kind === 'postgres') await postgresAdmin(`CREATE DATABASE ${name}`);
+    if (kind === 'mariadb') await mariadbAdmin(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const url =
+      kind === 'postgres'
+        ? `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${name}`
+        : kind === 'mariadb'
+          ? `mariadb://${MARIADB.user}@${MARIADB.host}:${MARIADB.port}/${name}`
+          : undefined;
+    return new BenchDatabaseHandle(kind, url, dataDir, name);
+  }
+
+  async drop(): Promise<void> {
+    if (this.kind === 'postgres') await postgresAdmin(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+    if (this.kind === 'mariadb') await mariadbAdmin(`DROP DATABASE IF EXISTS ${this.name}`);
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A process the bench started (Handoff or the reference), with its resident memory. */
+export class BenchProcess {
+  constructor(
+    readonly url: string,
+    protected readonly child: ChildProcess,
+  ) {}
+
+  /** Resident set size in MB, from /proc (Linux). */
+  async rssMb(): Promise<number> {
+    const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8').catch(() => '');
+    const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  }
+
+  /** CPU time (user + system) the process has used so far, in ms, from /proc (Linux). */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.child.pid}/stat`, 'utf8').catch(() => '');
+    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGINT');
+    await exited;
+  }
+}
+
+export interface HandoffOptions {
+  /** Extra environment (REDIS_URL…). */
+  readonly env?: Record<string, string>;
+  /** Another checkout's build to run instead of this one's (a baseline). */
+  readonly root?: string;
+  /** Options for node itself (--cpu-prof…). */
+  readonly nodeArgs?: readonly string[];
+}
+
+/** Handoff started as its own process (as in production) on a bench database. */
+export class BenchServer extends BenchProcess {
+  private constructor(
+    url: string,
+    child: ChildProcess,
+    readonly adminToken: string,
+    readonly database: BenchDatabaseHandle,
+    /** The checkout whose build runs (its CLI too). */
+    readonly root: string,
+  ) {
+    super(url, child);
+  }
+
+  get databaseUrl(): string | undefined {
+    return this.database.url;
+  }
+
+  static async start(database: BenchDatabaseHandle, options: HandoffOptions = {}): Promise<BenchServer> {
     const adminToken = randomBytes(24).toString('hex');
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        // The cleanup scenario runs the cleanup itself, at a moment of its choosing.
-        HANDOFF_SCHEDULER: 'false',
-        HANDOFF_DATA_DIR: dataDir,
-        HANDOFF_ADMIN_TOKEN: adminToken,
-        HANDOFF_KEY_ENCRYPTION_SECRET: randomBytes(24).toString('hex'),
-        // The benchmark measures throughput, not the limits: raise them out of the way.
-        HANDOFF_RATE_LIMITS: JSON.stringify(
-          Object.fromEntries(['generate', 'validate', 'userAccounts', 'validatePermission'].map((name) => [name, { points: 1e9, seconds: 60 }])),
-        ),
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' } : {}),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const url = `http://127.0.0.1:${port}`;
-    const cleanup = async (): Promise<void> => {
-      if (database === 'postgres') await postgresAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await rm(dataDir, { recursive: true, force: true });
-    };
-    await waitForReady(url, child);
-    return new BenchServer(url, adminToken, databaseUrl, child, cleanup);
+    const root = options.root ?? ROOT;
+    const { url, child } = await spawnService(root, 'dist/src/main.js', {
+      // Audit lines and request logs on, as deployed (to /dev/null: the bench reads none).
+      LOG_LEVEL: 'info',
+      // The cleanup scenario runs the cleanup itself, at a moment of its choosing.
+      HANDOFF_SCHEDULER: 'false',
+      HANDOFF_DATA_DIR: database.dataDir,
+      HANDOFF_ADMIN_TOKEN: adminToken,
+      // Shared by every Handoff instance of a run (one database): the same signing keys, the same issuer.
+      HANDOFF_KEY_ENCRYPTION_SECRET: database.keySecret,
+      HANDOFF_PUBLIC_URL: 'http://handoff.bench.test',
+      // The benchmark measures throughput, not the limits: raise them out of the way.
+      HANDOFF_RATE_LIMITS: JSON.stringify(
+        Object.fromEntries(['generate', 'validate', 'userAccounts', 'validatePermission'].map((name) => [name, { points: 1e9, seconds: 60 }])),
+      ),
+      ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20' } : {}),
+      ...options.env,
+    }, '/health/ready', false, options.nodeArgs);
+    return new BenchServer(url, child, adminToken, database, root);
   }
 
   /** Calls the admin API; throws on any answer but 2xx. */
@@ -69,22 +138,45 @@ export class BenchServer {
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }
+}
 
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGINT');
-    await exited;
-    await this.cleanup();
-  }
+/** The hand-written reference (bench/reference/reference-server.ts) on a PostgreSQL bench database. */
+export async function startReference(database: BenchDatabaseHandle): Promise<BenchProcess> {
+  const { url, child } = await spawnService(ROOT, 'dist/bench/reference/reference-server.js', { DATABASE_URL: database.url!, POOL_SIZE: '20' }, '/', true);
+  return new BenchProcess(url, child);
+}
+
+async function spawnService(
+  cwd: string,
+  script: string,
+  env: Record<string, string>,
+  readyPath = '/health/ready',
+  anyAnswer = false,
+  nodeArgs: readonly string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd,
+    env: { PATH: process.env.PATH, PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForReady(`${url}${readyPath}`, child, anyAnswer);
+  return { url, child };
 }
 
 export async function postgresReachable(): Promise<boolean> {
-  try {
-    await postgresAdmin('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  }
+  return postgresAdmin('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function mariadbReachable(): Promise<boolean> {
+  return mariadbAdmin('SELECT 1').then(
+    () => true,
+    () => false,
+  );
 }
 
 async function postgresAdmin(sql: string): Promise<void> {
@@ -97,18 +189,28 @@ async function postgresAdmin(sql: string): Promise<void> {
   }
 }
 
-async function waitForReady(url: string, child: ChildProcess): Promise<void> {
+async function mariadbAdmin(sql: string): Promise<void> {
+  const connection = await mysql.createConnection(MARIADB);
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function waitForReady(url: string, child: ChildProcess, anyAnswer: boolean): Promise<void> {
   let exited = false;
   child.once('exit', () => (exited = true));
   for (let attempt = 0; attempt < 600 && !exited; attempt++) {
     try {
-      if ((await fetch(`${url}/health/ready`)).ok) return;
+      // The reference has no health route: that it answers at all is enough.
+      if ((await fetch(url)).ok || anyAnswer) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('the Handoff server did not become ready');
+  throw new Error(`the server did not become ready (${url})`);
 }
 
 async function freePort(): Promise<number> {

@@ -9,6 +9,7 @@ import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { PublicUrl } from '../config/public-url.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
+import type { ActiveUser } from '../directory/directory.schemas.js';
 import type { AuthUserToken } from './auth-user-token.entity.js';
 import { AuthUserTokenRepository } from './auth-user-token.repository.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
@@ -158,6 +159,16 @@ export class AccessTokensService {
     const row = await this.registry.findEnabledByHashAndJti(claims.tokenHash, claims.jti);
     if (!row || row.userId !== claims.userId) throw invalidToken('ERR_NOT_IN_REGISTRY');
     return row.id;
+  }
+
+  /**
+   * registeredTokenId and the token's user, read in one statement: what authentication needs on
+   * every request. The user is null when disabled or gone.
+   */
+  async registeredTokenWithUser(claims: { tokenHash: string; jti: string; userId: number }): Promise<{ tokenId: number; user: ActiveUser | null }> {
+    const row = await this.registry.findEnabledWithActiveUser(claims.tokenHash, claims.jti);
+    if (!row || row.userId !== claims.userId) throw invalidToken('ERR_NOT_IN_REGISTRY');
+    return { tokenId: row.id, user: row.user };
   }
 
   /** Claims verified earlier, if still good for these audiences and the key still published. */

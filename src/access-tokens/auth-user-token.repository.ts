@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf, placeholder } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
+import { type ActiveUserColumns, activeUserFrom, DirectorySql } from '../directory/directory-sql.js';
 import { AuthUserToken } from './auth-user-token.entity.js';
 
 export interface NewAccessTokenRecord {
@@ -39,9 +40,31 @@ export class AuthUserTokenRepository {
       `SELECT id, user_id FROM auth_user_tokens
        WHERE access_token = ${placeholder(dialect, 1)} AND jti = ${placeholder(dialect, 2)} AND disabled = ${placeholder(dialect, 3)}`,
       [tokenHash, jti, false],
+      'registry:enabled-by-hash',
     );
     const [row] = rows;
     return row ? { id: Number(row.id), userId: Number(row.user_id) } : null;
+  }
+
+  /**
+   * findEnabledByHashAndJti and the token's user (null when disabled or gone) in one statement:
+   * authentication reads both on every request.
+   */
+  async findEnabledWithActiveUser(
+    tokenHash: string,
+    jti: string,
+  ): Promise<{ id: number; userId: number; user: { id: number; email: string; name: string | null } | null } | null> {
+    const dialect = dialectOf(this.dataSource);
+    const users = new DirectorySql(dialect).activeUserWith('t.user_id');
+    const { rows } = await execute<{ id: number; user_id: number } & ActiveUserColumns>(
+      this.dataSource,
+      `SELECT t.id, t.user_id, ${users.columns} FROM auth_user_tokens t ${users.join}
+       WHERE t.access_token = ${placeholder(dialect, 1)} AND t.jti = ${placeholder(dialect, 2)} AND t.disabled = ${placeholder(dialect, 3)}`,
+      [tokenHash, jti, false],
+      'registry:enabled-with-user',
+    );
+    const [row] = rows;
+    return row ? { id: Number(row.id), userId: Number(row.user_id), user: activeUserFrom(row) } : null;
   }
 
   findByHash(tokenHash: string): Promise<AuthUserToken | null> {

@@ -55,11 +55,8 @@ export class AuthenticationService {
     const issuer = claimedIssuer(token);
     if (issuer === this.publicUrl.origin) {
       const claims = await this.accessTokens.verifyClaims(token);
-      // The registry and the user are independent reads: one round trip of waiting, not two.
-      const [tokenId, user] = await Promise.all([
-        this.accessTokens.registeredTokenId(claims),
-        this.directory.findActiveUser(claims.userId),
-      ]);
+      // The registry row and its user in one statement: one round trip, on every request.
+      const { tokenId, user } = await this.accessTokens.registeredTokenWithUser(claims);
       if (!user) throw invalidToken('ERR_USER_INACTIVE');
       return { ...user, credential: { kind: 'handoff', tokenId } };
     }

@@ -3,6 +3,15 @@ import { pino, type Logger } from 'pino';
 import type { LogLevel } from '../config/config.js';
 
 /**
+ * Log lines are written in batches of about this many bytes, or every LOG_FLUSH_MS, whichever
+ * comes first (and at exit): every request logs two lines (the request, its audit event), and a
+ * write each would cost the hot path a thread-pool round trip per line (issue 11). A line thus
+ * reaches stdout at most LOG_FLUSH_MS late; a crash flushes what is buffered, a SIGKILL loses it.
+ */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MS = 200;
+
+/**
  * Structured JSON logs on stdout. Redaction is a safety net only: code must not put tokens,
  * hashes or secrets into log fields in the first place.
  */
@@ -31,7 +40,7 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
         censor: '[redacted]',
       },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    destination ?? pino.destination({ fd: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }),
   );
 }
 

@@ -50,12 +50,12 @@ export abstract class CrossAppSessionColumns {
 
 /**
  * A single-use handoff token's record (design documents 000/001/004). Only the SHA-256 of the
- * token is stored. Columns and index names follow migration 1642700000000.
+ * token is stored. Columns and index names follow migration 1642700000000, less the duplicate
+ * index on token_hash that 1795600200000 drops (the UNIQUE constraint's index serves look-ups).
  */
 @Entity('cross_app_sessions')
 // The name PostgreSQL gives the design documents' inline UNIQUE; MariaDB's DDL uses it too.
 @Unique('cross_app_sessions_token_hash_key', ['tokenHash'])
-@Index('idx_cross_app_sessions_token_hash', ['tokenHash'])
 @Index('idx_cross_app_sessions_expires_at', ['expiresAt'])
 @Index('idx_cross_app_sessions_user_id', ['userId'])
 @Index('idx_cross_app_sessions_created_at', ['createdAt'])

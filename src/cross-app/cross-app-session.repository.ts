@@ -85,7 +85,7 @@ export class CrossAppSessionRepository {
       session.ipAddress ?? null,
     ];
     if (this.dialect === 'postgres') {
-      const { rows } = await execute<{ id: number; expires_at: Date }>(this.dataSource, `${insert} RETURNING id, expires_at`, values);
+      const { rows } = await execute<{ id: number; expires_at: Date }>(this.dataSource, `${insert} RETURNING id, expires_at`, values, 'cross-app:insert');
       return { id: Number(rows[0]!.id), expiresAt: rows[0]!.expires_at };
     }
     // MySQL has no INSERT … RETURNING: read the computed expiry back by the new id.
@@ -114,6 +114,7 @@ export class CrossAppSessionRepository {
         `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS})
          SELECT ${this.withUserColumns} FROM consumed s ${this.withUserJoins}`,
         [tokenHash, targetApp],
+        'cross-app:consume',
       );
       return rows[0] ? toConsumed(rows[0]) : null;
     }
@@ -135,6 +136,7 @@ export class CrossAppSessionRepository {
       this.dataSource,
       `SELECT ${SESSION_COLUMNS} FROM cross_app_sessions WHERE token_hash = ${placeholder(this.dialect, 1)}`,
       [tokenHash],
+      'cross-app:by-hash',
     );
     return rows[0] ? toSession(rows[0]) : null;
   }
@@ -151,6 +153,7 @@ export class CrossAppSessionRepository {
        WHERE token_hash = ${p(1)} AND target_app = ${p(2)} AND used_at IS NOT NULL
          AND revoked_at IS NULL AND expires_at > ${nowSql(this.dialect)}`,
       [tokenHash, targetApp],
+      'cross-app:validated-for-app',
     );
     return rows[0] ? toSession(rows[0]) : null;
   }

@@ -37,6 +37,20 @@ export class DirectorySql {
     return `${alias}.${this.q(users.email)} AS email, ${name} AS name`;
   }
 
+  /**
+   * `LEFT JOIN` of the enabled user `u` whose id is `userIdSql`, with the columns an authenticated
+   * caller needs (NULL when the user is disabled or gone): for another table's one-statement hot
+   * path, which must not cost a second round trip to read the user. Read back with activeUserFrom.
+   */
+  activeUserWith(userIdSql: string): { columns: string; join: string } {
+    const { users } = this.tables;
+    const name = users.name ? `u.${this.q(users.name)}` : 'NULL';
+    return {
+      columns: `u.${this.q(users.id)} AS active_user_id, u.${this.q(users.email)} AS active_user_email, ${name} AS active_user_name`,
+      join: this.activeUserJoin('u', userIdSql),
+    };
+  }
+
   /** `<alias>.role AS role` of a membership row. */
   roleColumn(alias: string): string {
     return `${alias}.${this.q(this.tables.memberships.role)} AS role`;
@@ -71,4 +85,15 @@ export class DirectorySql {
     const { disabledAt } = this.tables.users;
     return disabledAt ? `${prefix}${alias}.${this.q(disabledAt)} IS NULL` : '';
   }
+}
+
+/** What DirectorySql.activeUserWith's columns read. */
+export interface ActiveUserColumns {
+  active_user_id: number | null;
+  active_user_email: string | null;
+  active_user_name: string | null;
+}
+
+export function activeUserFrom(row: ActiveUserColumns): { id: number; email: string; name: string | null } | null {
+  return row.active_user_id === null ? null : { id: Number(row.active_user_id), email: row.active_user_email!, name: row.active_user_name };
 }

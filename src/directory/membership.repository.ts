@@ -50,6 +50,7 @@ export class MembershipRepository {
        FROM (${directory.selectActiveUser((column) => `${column('id')} = ${placeholder(dialect, 2)}`)}) active
        ${directory.membershipJoin('m', 'active.id', placeholder(dialect, 1))}`,
       [accountId, userId],
+      'directory:user-with-role',
     );
     const [row] = rows;
     return row ? { id: Number(row.id), email: row.email, name: row.name, role: row.role } : null;

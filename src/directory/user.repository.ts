@@ -37,6 +37,7 @@ export class UserRepository {
       this.dataSource,
       new DirectorySql(dialect).selectActiveUser((column) => `${column(key)} = ${placeholder(dialect, 1)}`),
       [value],
+      `directory:active-user-by-${key}`,
     );
     const [row] = rows;
     return row ? { id: Number(row.id), email: row.email, name: row.name } : null;

@@ -60,6 +60,7 @@ export class TargetAppRepository {
        JOIN target_apps a ON a.id = s.target_app_id
        WHERE s.secret_hash = ${placeholder(dialect, 1)} AND s.retired_at IS NULL`,
       [secretHash],
+      'target-apps:by-secret',
     );
     const [row] = rows;
     return row ? toAppRow(row) : null;

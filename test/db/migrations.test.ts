@@ -9,13 +9,15 @@ import { openDataSource } from '../support/handoff.js';
 import { type SchemaSnapshot, schemaSnapshot, tableNames } from '../support/schema-snapshot.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 
+/** The design documents' five indexes, less the duplicate on token_hash that 1795600200000 drops. */
 const CROSS_APP_INDEXES = [
+  'cross_app_sessions_token_hash_key',
   'idx_cross_app_sessions_cleanup',
   'idx_cross_app_sessions_created_at',
   'idx_cross_app_sessions_expires_at',
-  'idx_cross_app_sessions_token_hash',
   'idx_cross_app_sessions_user_id',
 ];
+const DUPLICATE_TOKEN_HASH_INDEX = 'idx_cross_app_sessions_token_hash';
 
 describeEachDatabase('migrations', (database, kind) => {
   let dataSource: HandoffDataSource;
@@ -96,7 +98,7 @@ describeEachDatabase('migrations', (database, kind) => {
     assert.match(String(defaults.target_app), /'hi-events'/);
   });
 
-  test('cross_app_sessions has the five indexes and both cascading foreign keys', async () => {
+  const crossAppIndexes = async (): Promise<Map<string, string>> => {
     const indexes: Array<{ name: string; definition: string }> = await dataSource.query(
       sql(
         "SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE tablename = 'cross_app_sessions'",
@@ -105,8 +107,13 @@ describeEachDatabase('migrations', (database, kind) => {
          GROUP BY INDEX_NAME`,
       ),
     );
-    const byName = new Map(indexes.map((index) => [index.name, index.definition]));
+    return new Map(indexes.map((index) => [index.name, index.definition]));
+  };
+
+  test('cross_app_sessions has its indexes (not the duplicate on token_hash) and both cascading foreign keys', async () => {
+    const byName = await crossAppIndexes();
     for (const name of CROSS_APP_INDEXES) assert.ok(byName.has(name), `index ${name} exists`);
+    assert.ok(!byName.has(DUPLICATE_TOKEN_HASH_INDEX), 'the duplicate of the UNIQUE index on token_hash is dropped');
     const cleanup = byName.get('idx_cross_app_sessions_cleanup') ?? '';
     if (dialectOf(dataSource) === 'postgres') {
       assert.match(cleanup, /\(expires_at, revoked_at\) WHERE \(revoked_at IS NULL\)$/);
@@ -127,6 +134,16 @@ describeEachDatabase('migrations', (database, kind) => {
       { name: 'fk_cross_app_sessions_account_id', rule: cascade },
       { name: 'fk_cross_app_sessions_user_id', rule: cascade },
     ]);
+  });
+
+  // Issue 11: the design documents' migration creates it; a later one drops it, and puts it back on revert.
+  test('reverting the drop of the duplicate token_hash index recreates it as the design documents define it', async () => {
+    assert.deepEqual(await revertMigrations(dataSource, 1), ['DropDuplicateTokenHashIndex1795600200000']);
+    const restored = (await crossAppIndexes()).get(DUPLICATE_TOKEN_HASH_INDEX);
+    if (dialectOf(dataSource) === 'postgres') assert.match(restored ?? '', /USING btree \(token_hash\)$/);
+    else assert.equal(restored, 'token_hash');
+    assert.deepEqual(await runPendingMigrations(dataSource), ['DropDuplicateTokenHashIndex1795600200000']);
+    assert.ok(!(await crossAppIndexes()).has(DUPLICATE_TOKEN_HASH_INDEX));
   });
 
   test('auth_user_tokens follows ticket MET-14854', async () => {

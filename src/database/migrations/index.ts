@@ -16,6 +16,7 @@ import { CreateExternalIdentityTombstones1795600006000 } from './1795600006000-C
 import { AddDeviceGrant1795600007000 } from './1795600007000-AddDeviceGrant.js';
 import { CreateCrossAppSessionsArchive1795600100000 } from './1795600100000-CreateCrossAppSessionsArchive.js';
 import { CreateScheduledJobRuns1795600101000 } from './1795600101000-CreateScheduledJobRuns.js';
+import { DropDuplicateTokenHashIndex1795600200000 } from './1795600200000-DropDuplicateTokenHashIndex.js';
 import { TimestampDefaultsNow1795600300000 } from './1795600300000-TimestampDefaultsNow.js';
 import { DirectoryTimestampDefaultsNow1795600301000 } from './1795600301000-DirectoryTimestampDefaultsNow.js';
 import { BinaryIdentifierCollations1795600302000 } from './1795600302000-BinaryIdentifierCollations.js';
@@ -40,6 +41,7 @@ export const migrations = [
   AddDeviceGrant1795600007000,
   CreateCrossAppSessionsArchive1795600100000,
   CreateScheduledJobRuns1795600101000,
+  DropDuplicateTokenHashIndex1795600200000,
   TimestampDefaultsNow1795600300000,
   DirectoryTimestampDefaultsNow1795600301000,
   BinaryIdentifierCollations1795600302000,
