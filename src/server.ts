@@ -39,7 +39,8 @@ export interface RunningServer {
 /** Opens the database, brings its schema up to date, and serves the API. */
 export async function startServer(givenConfig: HandoffConfig, logger: Logger): Promise<RunningServer> {
   const { config, generated, file } = await resolveSecrets(givenConfig);
-  const dataSource = await openDatabase(config, logger);
+  // Requests get a bounded wait for each statement; the CLI (backups, migrations) does not.
+  const dataSource = await openDatabase(config, logger, { queryTimeoutMs: config.databaseQueryTimeoutMs });
   try {
     await prepareDatabase(config, dataSource, logger);
     const publicUrl = PublicUrl.fromConfig(config);

@@ -7,6 +7,19 @@ import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/** The client gives up this long after the database should have cancelled the statement itself. */
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
+/** TCP keepalive: a peer that vanished (host down, network cut) is noticed within about a minute. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
+export interface DataSourceLimits {
+  /**
+   * Bound on one statement, for the server: the database cancels it after this long, and the
+   * client stops waiting shortly after (a hung or frozen database cancels nothing). Unset for
+   * the CLI and migrations, whose backups and index builds may rightly take long.
+   */
+  readonly queryTimeoutMs?: number;
+}
 const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
 
 /**
@@ -38,7 +51,7 @@ export class HandoffDataSource extends DataSource {
  * Builds (but does not connect) the DataSource for the configured database. For the embedded
  * default this starts PGlite first.
  */
-export async function createDataSource(database: DatabaseConfig): Promise<HandoffDataSource> {
+export async function createDataSource(database: DatabaseConfig, limits: DataSourceLimits = {}): Promise<HandoffDataSource> {
   const common = { entities, migrations, migrationsTransactionMode: 'each', logging: false } as const;
   if (database.kind === 'pglite') {
     const embedded = await startEmbeddedPostgres(database.directory);
@@ -60,7 +73,7 @@ export async function createDataSource(database: DatabaseConfig): Promise<Handof
   }
   return new HandoffDataSource({
     ...common,
-    ...(database.kind === 'postgres' ? postgresOptions(database) : mysqlOptions(database)),
+    ...(database.kind === 'postgres' ? postgresOptions(database, limits) : mysqlOptions(database, limits)),
   });
 }
 
@@ -72,7 +85,8 @@ type ConnectionTarget = Pick<ServerDatabaseConfig, 'host' | 'port' | 'username' 
  * documents' columns are TIMESTAMP WITHOUT TIME ZONE compared with CURRENT_TIMESTAMP, which is
  * only right if the session zone is fixed. Values read back are parsed as UTC for the same reason.
  */
-function postgresOptions(target: ConnectionTarget): DataSourceOptions {
+function postgresOptions(target: ConnectionTarget, limits: DataSourceLimits = {}): DataSourceOptions {
+  const timeout = limits.queryTimeoutMs;
   return {
     type: 'postgres',
     host: target.host,
@@ -86,6 +100,16 @@ function postgresOptions(target: ConnectionTarget): DataSourceOptions {
     applicationName: 'handoff',
     extra: {
       Client: UtcParametersClient,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+      ...(timeout
+        ? {
+            statement_timeout: timeout,
+            // A transaction left open (a request that died between statements) must not hold locks.
+            idle_in_transaction_session_timeout: timeout * 2,
+            query_timeout: timeout + CLIENT_TIMEOUT_MARGIN_MS,
+          }
+        : {}),
       onConnect: async (client: pg.PoolClient) => {
         // PGlite has one backend session for every connection it is given: statements another
         // (discarded) connection prepared would still be there and collide by name.
@@ -110,6 +134,14 @@ function postgresOptions(target: ConnectionTarget): DataSourceOptions {
  * would shift. Sending Dates as ISO strings (UTC) is right for both timestamp types.
  */
 class UtcParametersClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    // A connection that breaks while checked out of the pool (a server shutdown or crash in the
+    // middle of a statement) emits 'error' with no pool listener attached: unheard, that ends
+    // the process. The statement in flight fails with the same error, which is what is answered.
+    this.on('error', () => undefined);
+  }
+
   override query(...args: unknown[]): never {
     const [first, second] = args;
     if (Array.isArray(second)) args[1] = second.map(dateToUtc);
@@ -133,7 +165,8 @@ function parseUtcTimestamp(value: string): Date | string {
   return new Date(`${value.replace(' ', 'T')}Z`);
 }
 
-function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
+function mysqlOptions(target: ServerDatabaseConfig, limits: DataSourceLimits): DataSourceOptions {
+  const timeout = limits.queryTimeoutMs;
   return {
     type: target.flavour === 'mariadb' ? 'mariadb' : 'mysql',
     host: target.host,
@@ -145,6 +178,9 @@ function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
     poolSize: target.poolSize,
     connectTimeout: CONNECT_TIMEOUT_MS,
     charset: 'utf8mb4_unicode_ci',
+    // mysql2's client-side bound on each statement (a frozen server answers nothing).
+    ...(timeout ? { enableQueryTimeout: true, maxQueryExecutionTime: timeout + CLIENT_TIMEOUT_MARGIN_MS } : {}),
+    extra: { enableKeepAlive: true, keepAliveInitialDelay: KEEPALIVE_DELAY_MS },
     // mysql2 converts DATETIME values from and to UTC...
     timezone: 'Z',
     // ...and every new pooled connection sets its session zone before any other statement runs
@@ -154,6 +190,9 @@ function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
       createPool(options: mysql.PoolOptions) {
         const pool = mysql.createPool(options);
         pool.on('connection', (connection) => {
+          // A connection lost while idle or checked out by the rate limiter emits 'error': unheard,
+          // that ends the process. Statements in flight fail with the error themselves.
+          connection.on('error', () => undefined);
           connection.query("SET time_zone = '+00:00'", (error) => {
             // A connection that cannot work in UTC must not be used.
             if (error) connection.destroy();

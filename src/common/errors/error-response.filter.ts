@@ -19,6 +19,9 @@ export interface ErrorResponseBody {
   error_description?: string;
 }
 
+/** Retry-After of a 503: about the time a database restart or failover takes. */
+const RETRY_AFTER_SECONDS = 5;
+
 /** Errors raised by Nest or Fastify before Handoff's code runs, by HTTP status. */
 const FRAMEWORK_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
   400: { code: 'VALIDATION_ERROR', message: 'Malformed request body' },
@@ -63,6 +66,8 @@ export class ErrorResponseFilter implements ExceptionFilter {
       { requestId: body.requestId, code: body.code, path, ...(error.field ? { field: error.field } : {}), err: error.cause },
       error.message,
     );
+    // A database outage is temporary: clients and proxies are told when to try again (issue 12).
+    if (spec.status === 503 && !error.headers['retry-after']) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.headers(error.headers).status(spec.status).send(body);
   }
 }
