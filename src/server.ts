@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
+import { hardenedServerOptions, registerHardeningHooks, routeMethods } from './common/http-hardening.js';
 import { NestPinoLogger } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
 import { validationPipe } from './common/validation.js';
@@ -24,6 +25,19 @@ import { SigningKeysService } from './signing-keys/signing-keys.service.js';
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Nest's built-in security headers (helmet's defaults): nosniff on every response, and a CSP for
+ * /docs and anything else that is HTML (the QR pages set a stricter one of their own). Changed
+ * from the defaults: no upgrade-insecure-requests (Handoff is often served over plain HTTP behind
+ * a TLS proxy, where it would break the pages), no HSTS (the proxy's to set), and cross-origin
+ * reads allowed (a desktop app shows the QR image from another origin).
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  strictTransportSecurity: false,
+  crossOriginResourcePolicy: false,
+} as const;
 
 export interface RunningServer {
   readonly app: NestFastifyApplication;
@@ -93,6 +107,8 @@ async function createApp(
   logger: Logger,
   publicUrl: PublicUrl,
 ): Promise<NestFastifyApplication> {
+  // Created first: it also answers the errors Fastify raises before any route (bad URL encoding).
+  let filter: ErrorResponseFilter | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
@@ -102,13 +118,22 @@ async function createApp(
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
+    ...hardenedServerOptions(config, logger),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-content-type-options', 'nosniff');
+      filter!.send(request, reply, error);
+    },
   });
+  const fastifyInstance = adapter.getInstance();
+  filter = new ErrorResponseFilter(logger, routeMethods(fastifyInstance));
+  registerHardeningHooks(fastifyInstance, (request, reply, error) => filter.send(request, reply, error));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, dataSource, logger, publicUrl }),
     adapter,
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
-  app.useGlobalFilters(new ErrorResponseFilter(logger));
+  app.useSecurityHeaders(SECURITY_HEADERS);
+  app.useGlobalFilters(filter);
   app.useGlobalPipes(validationPipe());
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

@@ -209,6 +209,8 @@ export class AccessTokensService {
         algorithms: [key.algorithm],
         requiredClaims: ['sub', 'jti', 'iat', 'exp'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // With a maximum age jose also refuses an `iat` in the future (beyond the tolerance).
+        maxTokenAge: this.config.tokens.maxTtlSeconds,
       });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0 || String(userId) !== payload.sub) throw invalidToken('ERR_SUBJECT');
