@@ -39,7 +39,7 @@ describeEachDatabase('hardening: no 500 from input, the headers on every respons
       HANDOFF_TRUSTED_PROXIES: '127.0.0.1',
       HANDOFF_EXTERNAL_ISSUERS: JSON.stringify([{ issuer: HS_ISSUER, audience: 'handoff', secret: HS_SECRET }]),
     });
-    secret = await server.app('hi-events');
+    secret = await server.app('hi-events', ['https://hi.events.test']);
     ({ token: userToken, userId } = await server.userWithToken('hardening@example.com'));
   });
   after(async () => {
@@ -92,6 +92,25 @@ describeEachDatabase('hardening: no 500 from input, the headers on every respons
       headers: { 'x-forwarded-for': 'fe80::1%eth0' },
     });
     assert.equal(answer.status, 200, answer.text);
+  });
+
+  test('callback_url: user info and backslashes are refused; the URL checked is returned normalised', async () => {
+    for (const callback of [
+      'https://evil.example@hi.events.test/',
+      'https://user:pw@hi.events.test/',
+      'https://hi.events.test\\@evil.example/',
+      'https://hi.events.test\\evil.example',
+      'https://hi.events.test/ x',
+    ]) {
+      const refused = await server.request('POST', '/api/cross-app/generate-session', { token: userToken, json: { callback_url: callback } });
+      assert.deepEqual([refused.status, refused.body.field], [400, 'callback_url'], callback);
+    }
+    const allowed = await server.request('POST', '/api/cross-app/generate-session', {
+      token: userToken,
+      json: { callback_url: 'HTTPS://HI.events.test:443/a/../welcome?x=1' },
+    });
+    assert.equal(allowed.status, 200, allowed.text);
+    assert.equal(allowed.body.callback_url, 'https://hi.events.test/welcome?x=1');
   });
 
   test('errors Fastify and Node raise answer in the SPEC §8 shape with a requestId, never echoing the URL', async () => {
