@@ -5,6 +5,7 @@ import type { DatabaseConfig, ServerDatabaseConfig } from '../config/database-ur
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
+import { createServerPool } from './mysql-pool.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /** The client gives up this long after the database should have cancelled the statement itself. */
@@ -178,28 +179,13 @@ function mysqlOptions(target: ServerDatabaseConfig, limits: DataSourceLimits): D
     poolSize: target.poolSize,
     connectTimeout: CONNECT_TIMEOUT_MS,
     charset: 'utf8mb4_unicode_ci',
-    // mysql2's client-side bound on each statement (a frozen server answers nothing).
-    ...(timeout ? { enableQueryTimeout: true, maxQueryExecutionTime: timeout + CLIENT_TIMEOUT_MARGIN_MS } : {}),
     extra: { enableKeepAlive: true, keepAliveInitialDelay: KEEPALIVE_DELAY_MS },
-    // mysql2 converts DATETIME values from and to UTC...
+    // mysql2 converts DATETIME values from and to UTC, and every new pooled connection sets its
+    // session zone before any other statement runs (mysql-pool.ts).
     timezone: 'Z',
-    // ...and every new pooled connection sets its session zone before any other statement runs
-    // (mysql2 queues statements per connection in order).
     driver: {
       ...mysql,
-      createPool(options: mysql.PoolOptions) {
-        const pool = mysql.createPool(options);
-        pool.on('connection', (connection) => {
-          // A connection lost while idle or checked out by the rate limiter emits 'error': unheard,
-          // that ends the process. Statements in flight fail with the error themselves.
-          connection.on('error', () => undefined);
-          connection.query("SET time_zone = '+00:00'", (error) => {
-            // A connection that cannot work in UTC must not be used.
-            if (error) connection.destroy();
-          });
-        });
-        return pool;
-      },
+      createPool: (options: mysql.PoolOptions) => createServerPool(options, timeout && timeout + CLIENT_TIMEOUT_MARGIN_MS),
     },
   };
 }

@@ -3,21 +3,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PrivatePostgres } from '../support/private-postgres.js';
+import { PrivateMariadb } from '../support/private-mariadb.js';
+import { type FaultyDatabase, PrivatePostgres } from '../support/private-postgres.js';
 import { KEY_ENCRYPTION_SECRET, type TestDatabase } from '../support/test-databases.js';
 import { ADMIN_TOKEN, eventually, TestServer } from '../support/test-server.js';
 
 // Issue 12: the database stopped, frozen or crashed under load. Every request is answered — 503
 // DATABASE_UNAVAILABLE with Retry-After while the database cannot be read, never a 401 for a valid
 // token nor a 200 for a revoke that was not stored — within a bound, and the server recovers by
-// itself. The cluster is the test's own (initdb on a free port): the shared server is never touched.
+// itself. The server is the test's own (initdb / mariadb-install-db on a free port): the shared
+// servers are never touched.
 
 const QUERY_TIMEOUT_MS = 1_000;
 /** Far above what the configured bounds allow (connect 5 s, statement 1 s + 1 s): no request may take longer. */
 const ANSWER_BOUND_MS = 20_000;
 const PUBLIC_URL = 'http://handoff-faults.test';
-const unavailable = await PrivatePostgres.unavailable();
-const skip = unavailable && process.env.CI !== 'true' ? unavailable : undefined;
+
+/** The servers a fault test starts for itself; missing binaries skip it locally and fail it under CI. */
+const KINDS = [
+  { kind: 'postgres', start: (): Promise<FaultyDatabase> => PrivatePostgres.start(), unavailable: await PrivatePostgres.unavailable() },
+  { kind: 'mariadb', start: (): Promise<FaultyDatabase> => PrivateMariadb.start(), unavailable: await PrivateMariadb.unavailable() },
+] as const;
 
 interface Answer {
   readonly status: number;
@@ -25,8 +31,10 @@ interface Answer {
   readonly retryAfter: string | null;
 }
 
-describe('database faults on a private PostgreSQL cluster', { skip, timeout: 240_000 }, () => {
-  let cluster: PrivatePostgres;
+for (const { kind, start, unavailable } of KINDS) {
+const skip = unavailable && process.env.CI !== 'true' ? unavailable : undefined;
+describe(`database faults on a private server [${kind}]`, { skip, timeout: 240_000 }, () => {
+  let cluster: FaultyDatabase;
   let dataDir: string;
   /** Issues the tokens. */
   let first: TestServer;
@@ -36,7 +44,7 @@ describe('database faults on a private PostgreSQL cluster', { skip, timeout: 240
   let userToken: string;
 
   before(async () => {
-    cluster = await PrivatePostgres.start();
+    cluster = await start();
     dataDir = await mkdtemp(join(tmpdir(), 'handoff-faults-'));
     const env = {
       DATABASE_URL: cluster.url,
@@ -195,3 +203,4 @@ describe('database faults on a private PostgreSQL cluster', { skip, timeout: 240
     );
   });
 });
+}

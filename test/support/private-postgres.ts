@@ -8,12 +8,25 @@ import { freePort } from './test-server.js';
 const run = promisify(execFile);
 const BIN = '/usr/lib/postgresql/15/bin';
 
+/** A database server a fault test may stop, freeze and crash. */
+export interface FaultyDatabase {
+  /** DATABASE_URL for Handoff. */
+  readonly url: string;
+  startServer(): Promise<void>;
+  /** `fast`: an orderly shutdown; `immediate`: a crash. */
+  stop(mode: 'fast' | 'immediate'): Promise<void>;
+  /** SIGSTOP freezes the server (a hung database); SIGCONT thaws it. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): Promise<void>;
+  /** Stops it whatever its state and removes its files. */
+  destroy(): Promise<void>;
+}
+
 /**
  * A PostgreSQL cluster of the test's own (initdb in a temp folder, a free port), for fault tests
  * that stop, freeze or crash the database: the shared server on 5432 is never touched.
  * Runs as the `postgres` user when the test runs as root (initdb refuses root).
  */
-export class PrivatePostgres {
+export class PrivatePostgres implements FaultyDatabase {
   private constructor(
     readonly directory: string,
     readonly port: number,
