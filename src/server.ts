@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { enableCors } from './common/cors.js';
 import { AppError } from './common/errors/app-error.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
+import { hardenedServerOptions, registerHardeningHooks, routeMethods } from './common/http-hardening.js';
 import { NestPinoLogger } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
 import type { HandoffConfig } from './config/config.js';
@@ -24,6 +25,19 @@ import { HandoffModule } from './handoff.module.js';
 const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * Nest's built-in security headers (helmet's defaults): nosniff on every response, and a CSP for
+ * /docs and anything else that is HTML (the QR pages set a stricter one of their own). Changed
+ * from the defaults: no upgrade-insecure-requests (Handoff is often served over plain HTTP behind
+ * a TLS proxy, where it would break the pages), no HSTS (the proxy's to set), and cross-origin
+ * reads allowed (a desktop app shows the QR image from another origin).
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  strictTransportSecurity: false,
+  crossOriginResourcePolicy: false,
+} as const;
+
 export interface RunningServer {
   readonly app: NestFastifyApplication;
   readonly dataSource: HandoffDataSource;
@@ -38,7 +52,8 @@ export interface RunningServer {
 /** Opens the database, brings its schema up to date, and serves the API. */
 export async function startServer(givenConfig: HandoffConfig, logger: Logger): Promise<RunningServer> {
   const { config, generated, file } = await resolveSecrets(givenConfig);
-  const dataSource = await openDatabase(config, logger);
+  // Requests get a bounded wait for each statement; the CLI (backups, migrations) does not.
+  const dataSource = await openDatabase(config, logger, { queryTimeoutMs: config.databaseQueryTimeoutMs });
   try {
     await prepareDatabase(config, dataSource, logger);
     const publicUrl = PublicUrl.fromConfig(config);
@@ -90,6 +105,8 @@ async function createApp(
   logger: Logger,
   publicUrl: PublicUrl,
 ): Promise<NestFastifyApplication> {
+  // Created first: it also answers the errors Fastify raises before any route (bad URL encoding).
+  let filter: ErrorResponseFilter | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
@@ -99,14 +116,23 @@ async function createApp(
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
+    ...hardenedServerOptions(config, logger),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-content-type-options', 'nosniff');
+      filter!.send(request, reply, error);
+    },
   });
+  const fastifyInstance = adapter.getInstance();
+  filter = new ErrorResponseFilter(logger, routeMethods(fastifyInstance));
+  registerHardeningHooks(fastifyInstance, (request, reply, error) => filter.send(request, reply, error));
   const app = await NestFactory.create<NestFastifyApplication>(
     // The standalone service: the same module a host app embeds, on Handoff's own users and accounts.
     HandoffModule.forRoot({ config, dataSource, logger, publicUrl }),
     adapter,
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
-  app.useGlobalFilters(new ErrorResponseFilter(logger));
+  app.useSecurityHeaders(SECURITY_HEADERS);
+  app.useGlobalFilters(filter);
   enableCors(app, config);
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

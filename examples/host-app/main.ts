@@ -32,9 +32,9 @@ const dataDir = resolve(process.env.HOST_DATA_DIR ?? join(import.meta.dirname, '
 
 async function openDatabase(): Promise<DataSource> {
   const database = process.env.DATABASE_URL ? parseDatabaseUrl(process.env.DATABASE_URL, 10) : embeddedDatabase(join(dataDir, 'pglite'));
-  const dataSource = await createHandoffDataSource(database, HOST_DIRECTORY, {
-    entities: [Member, Organization, OrganizationMember],
-    migrations: [CreateHostTables1600000000000],
+  const dataSource = await createHandoffDataSource(database, {
+    directory: HOST_DIRECTORY,
+    host: { entities: [Member, Organization, OrganizationMember], migrations: [CreateHostTables1600000000000] },
   });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });

@@ -207,10 +207,12 @@ export class AccessTokensService {
 
   private async verifySignatureAndClaims(token: string, audiences: readonly string[]): Promise<VerifiedClaims> {
     if (!COMPACT_JWS.test(token)) throw invalidToken('ERR_NOT_A_JWS');
+    const kid = headerKid(token);
+    // Outside the try below (issue 12): a key set that cannot be read is the database's failure
+    // (503), not the token's; taken as "invalid" it signed users out during an outage.
+    const key = kid === undefined ? undefined : await this.signingKeys.verificationKey(kid);
+    if (!key || kid === undefined) throw invalidToken('ERR_UNKNOWN_KID');
     try {
-      const { kid } = decodeProtectedHeader(token);
-      const key = typeof kid === 'string' ? await this.signingKeys.verificationKey(kid) : undefined;
-      if (!key || typeof kid !== 'string') throw invalidToken('ERR_UNKNOWN_KID');
       const { payload } = await jwtVerify(token, key.key, {
         issuer: this.publicUrl.origin,
         audience: [...audiences],
@@ -218,6 +220,8 @@ export class AccessTokensService {
         algorithms: [key.algorithm],
         requiredClaims: ['sub', 'jti', 'iat', 'exp'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // With a maximum age jose also refuses an `iat` in the future (beyond the tolerance).
+        maxTokenAge: this.config.tokens.maxTtlSeconds,
       });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0 || String(userId) !== payload.sub) throw invalidToken('ERR_SUBJECT');
@@ -235,6 +239,16 @@ export class AccessTokensService {
       // the error code is kept for the log: jose's errors carry the token's claims.
       throw invalidToken((error as { code?: string }).code ?? 'ERR_MALFORMED');
     }
+  }
+}
+
+/** The `kid` of a compact JWS header, unverified; undefined when there is none or it is garbage. */
+function headerKid(token: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

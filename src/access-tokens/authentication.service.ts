@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
-import { bearerToken } from '../common/credentials.js';
+import { BEARER_FORMAT_MESSAGE, bearerToken } from '../common/credentials.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
@@ -49,7 +49,11 @@ export class AuthenticationService {
       });
     }
     const token = bearerToken(authorization);
-    if (!token) throw invalidToken('ERR_NOT_BEARER');
+    if (!token) {
+      throw new AppError('TOKEN_INVALID', BEARER_FORMAT_MESSAGE, {
+        headers: { 'www-authenticate': 'Bearer realm="handoff", error="invalid_request"' },
+      });
+    }
 
     // Which verifier to use, from the issuer the token claims (verified by that verifier).
     const issuer = claimedIssuer(token);

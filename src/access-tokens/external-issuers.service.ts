@@ -12,7 +12,8 @@ import { invalidToken } from './access-tokens.service.js';
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 const identityClaims = z.object({
-  sub: z.string().min(1).max(255),
+  // No control characters: a NUL byte cannot be stored by PostgreSQL and answered 500 (issue 12).
+  sub: z.string().min(1).max(255).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
   email: emailSchema,
   // An address the issuer says it has not verified could be anyone's: memberships are granted
   // by email. (Absent is accepted: source apps signing their own tokens seldom send it.)
@@ -66,6 +67,10 @@ export class ExternalIssuersService {
         });
       }
       throw invalidToken((error as { code?: string }).code ?? 'ERR_MALFORMED');
+    }
+    // jose checks `iat` only together with a maximum age, which would make it required.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+      throw invalidToken('ERR_IAT_IN_FUTURE');
     }
     const claims = identityClaims.safeParse(payload);
     if (!claims.success) throw invalidToken('ERR_IDENTITY_CLAIMS');

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
@@ -30,12 +30,12 @@ export class OAuthController {
   @ApiDoc({ summary: 'RFC 7009 token revocation (target-app client credentials)', form: true, errors: ['INVALID_CLIENT'] })
   async revoke(
     @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @Body({ schema: OAuthTokenRequestSchema }) body: OAuthTokenRequestDto,
   ): Promise<string> {
     const client = await this.authenticateClient(request, body);
-    await this.accessTokens.revokeToken(body.token, [this.config.tokens.audience, client.name]);
-    void reply.header('cache-control', 'no-store');
+    // Only tokens issued to this app (RFC 7009 §2.1): a token for Handoff's own API is the user's
+    // to revoke, not any target app's that happens to see it (issue 12).
+    await this.accessTokens.revokeToken(body.token, [client.name]);
     return '';
   }
 
@@ -44,11 +44,9 @@ export class OAuthController {
   @ApiDoc({ summary: 'RFC 7662 token introspection (target-app client credentials)', form: true, errors: ['INVALID_CLIENT'] })
   async introspect(
     @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @Body({ schema: OAuthTokenRequestSchema }) body: OAuthTokenRequestDto,
   ): Promise<IntrospectionDto> {
     const client = await this.authenticateClient(request, body);
-    void reply.header('cache-control', 'no-store');
     return this.authentication.introspect(body.token, client.name);
   }
 

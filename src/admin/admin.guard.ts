@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error.js';
-import { hasBearerToken } from '../common/credentials.js';
+import { BEARER_FORMAT_MESSAGE, hasBearerToken, lacksBearerScheme } from '../common/credentials.js';
 import type { HandoffConfig } from '../config/config.js';
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 
@@ -15,7 +15,8 @@ export class AdminGuard implements CanActivate {
       throw new AppError('ADMIN_UNAUTHORIZED', 'The admin API is disabled: HANDOFF_ADMIN_TOKEN is not set');
     }
     if (!isAdminCredential(this.config, context.switchToHttp().getRequest<FastifyRequest>().headers.authorization)) {
-      throw new AppError('ADMIN_UNAUTHORIZED', 'A valid admin token is required', {
+      const { authorization } = context.switchToHttp().getRequest<FastifyRequest>().headers;
+      throw new AppError('ADMIN_UNAUTHORIZED', lacksBearerScheme(authorization) ? BEARER_FORMAT_MESSAGE : 'A valid admin token is required', {
         headers: { 'www-authenticate': 'Bearer realm="handoff-admin"' },
       });
     }

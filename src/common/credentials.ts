@@ -13,3 +13,11 @@ export function hasBearerToken(authorization: string | undefined, expected: stri
 
 /** Allowed clock difference between the machines that issue and verify a JWT. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** What an operator gets when the Authorization header holds a credential without its scheme. */
+export const BEARER_FORMAT_MESSAGE = 'The Authorization header must read "Bearer <token>" (the "Bearer " prefix is missing)';
+
+/** True when a header is present but is not a Bearer credential (e.g. the bare token was pasted). */
+export function lacksBearerScheme(authorization: string | undefined): boolean {
+  return Boolean(authorization) && bearerToken(authorization) === undefined;
+}

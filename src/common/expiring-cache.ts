@@ -26,6 +26,10 @@ export class ExpiringCache<K, V> {
     this.entries.set(key, { value, expiresAt });
   }
 
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -1,4 +1,4 @@
-import { StandardSchemaValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, StandardSchemaValidationPipe } from '@nestjs/common';
 import { z } from 'zod';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AppError } from './errors/app-error.js';
@@ -8,7 +8,30 @@ import { AppError } from './errors/app-error.js';
  * Schema pipe) and turns the first problem into `400 VALIDATION_ERROR` naming the field.
  */
 export function validationPipe(): StandardSchemaValidationPipe {
-  return new StandardSchemaValidationPipe({ exceptionFactory: toValidationError });
+  return new NamedValidationPipe({ exceptionFactory: (issues) => new IssuesError(issues) });
+}
+
+/** Carries the issues out of the pipe's factory, which is not told which argument failed. */
+class IssuesError extends Error {
+  constructor(readonly issues: readonly StandardSchemaV1.Issue[]) {
+    super('validation failed');
+  }
+}
+
+/**
+ * A path or query parameter validated alone (`@Param('id', { schema })`) has issues without a
+ * path: the parameter's name is put in front, so that the error names it (issue 12).
+ */
+class NamedValidationPipe extends StandardSchemaValidationPipe {
+  override async transform<T = unknown>(value: T, metadata: ArgumentMetadata): Promise<T> {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof IssuesError)) throw error;
+      const scalar = metadata.data && (metadata.type === 'param' || metadata.type === 'query');
+      throw toValidationError(scalar ? error.issues.map((issue) => ({ ...issue, path: [metadata.data!, ...(issue.path ?? [])] })) : error.issues);
+    }
+  }
 }
 
 export function toValidationError(issues: readonly StandardSchemaV1.Issue[]): AppError {

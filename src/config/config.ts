@@ -138,6 +138,10 @@ const envSchema = z.object({
   // the partitions' lock on connections of their own while its batches use another; one is left
   // for requests.
   DATABASE_POOL_SIZE: z.coerce.number().int().min(5).max(500).default(10),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(256),
   HANDOFF_DATA_DIR: z.string().min(1).default('.data'),
   HANDOFF_MIGRATIONS_RUN: z.stringbool().default(true),
   HANDOFF_SEED_DEMO: z.stringbool().optional(),
@@ -190,8 +194,22 @@ const envSchema = z.object({
 });
 
 export interface HandoffConfig {
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    /** Longest a request may take to arrive, headers and body (slow clients are cut off). */
+    readonly requestTimeoutMs: number;
+    /** An open connection with nothing to read or write is closed after this long. */
+    readonly idleTimeoutMs: number;
+    /** Open connections one peer address may hold (trusted proxies are exempt). */
+    readonly maxConnectionsPerIp: number;
+  };
   readonly database: DatabaseConfig;
+  /**
+   * The server's bound on one database statement: the database cancels it after this long
+   * (statement_timeout) and the client gives up shortly after (a hung server cannot cancel).
+   */
+  readonly databaseQueryTimeoutMs: number;
   /** Absolute path of the folder for embedded data and generated dev secrets. */
   readonly dataDir: string;
   /** Apply pending migrations when the server starts. */
@@ -318,8 +336,15 @@ export function loadConfig(
 
   const vars = parsed.data;
   return deepFreeze({
-    server: { host: vars.HOST, port: vars.PORT },
+    server: {
+      host: vars.HOST,
+      port: vars.PORT,
+      requestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: vars.HTTP_IDLE_TIMEOUT_MS,
+      maxConnectionsPerIp: vars.HTTP_MAX_CONNECTIONS_PER_IP,
+    },
     database,
+    databaseQueryTimeoutMs: vars.DATABASE_QUERY_TIMEOUT_MS,
     dataDir: resolveDataDir(vars.HANDOFF_DATA_DIR, cwd),
     migrationsRun: vars.HANDOFF_MIGRATIONS_RUN,
     seedDemo: vars.HANDOFF_SEED_DEMO ?? database.kind === 'pglite',

@@ -10,10 +10,32 @@ export const permissionSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, 'a permission name: letters, digits and _ . : -, up to 100');
 
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
 export const GenerateSessionSchema = z.strictObject({
   account_id: idSchema.nullable().optional(),
   target_app: appNameSchema.optional(),
-  callback_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
+  callback_url: z
+    .string()
+    .max(2048)
+    // Parsers disagree on these (WHATWG reads `\` as `/`, others do not; user info hides the
+    // host behind an `@`): what one checks is not what another redirects to (issue 12).
+    .refine((value) => !/[\\\u0000-\u0020\u007f]/.test(value), 'must not contain backslashes, spaces or control characters')
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+    // (Checks after a failed one still run in zod: each parses defensively.)
+    .refine((value) => {
+      const url = parseUrl(value);
+      return url === null || (url.username === '' && url.password === '');
+    }, 'must not contain user info (user:password@)')
+    // The WHATWG form, which the origin was checked on: the source app should redirect to this one.
+    .transform((value) => parseUrl(value)?.href ?? value)
+    .optional(),
 });
 export type GenerateSessionDto = z.infer<typeof GenerateSessionSchema>;
 
@@ -45,6 +67,8 @@ export const GeneratedSessionSchema = z.object({
   expires_at: z.iso.datetime(),
   account_id: z.number().int().nullable(),
   target_app: z.string(),
+  /** The callback_url as checked (WHATWG-normalised), when one was given: redirect to this one. */
+  callback_url: z.string().optional(),
 });
 export type GeneratedSessionDto = z.infer<typeof GeneratedSessionSchema>;
 

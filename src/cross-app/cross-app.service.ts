@@ -70,7 +70,13 @@ export class CrossAppService {
     });
     this.audit.record({ ...event, outcome: 'success', sessionId: session.id });
     this.metrics.recordSessionGenerated(targetApp);
-    return { session_token: token, expires_at: session.expiresAt.toISOString(), account_id: accountId, target_app: targetApp };
+    return {
+      session_token: token,
+      expires_at: session.expiresAt.toISOString(),
+      account_id: accountId,
+      target_app: targetApp,
+      ...(input.callback_url === undefined ? {} : { callback_url: input.callback_url }),
+    };
   }
 
   /**

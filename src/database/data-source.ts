@@ -7,8 +7,22 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { handoffEntities } from './entities.js';
 import { hostTableStubs, type HostTablesOptions } from './host-tables.js';
 import { handoffMigrations } from './migrations/index.js';
+import { createServerPool } from './mysql-pool.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/** The client gives up this long after the database should have cancelled the statement itself. */
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
+/** TCP keepalive: a peer that vanished (host down, network cut) is noticed within about a minute. */
+const KEEPALIVE_DELAY_MS = 10_000;
+
+export interface DataSourceLimits {
+  /**
+   * Bound on one statement, for the server: the database cancels it after this long, and the
+   * client stops waiting shortly after (a hung or frozen database cancels nothing). Unset for
+   * the CLI and migrations, whose backups and index builds may rightly take long.
+   */
+  readonly queryTimeoutMs?: number;
+}
 const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
 
 /**
@@ -54,9 +68,9 @@ export interface HostSchema {
  */
 export async function createDataSource(
   database: DatabaseConfig,
-  directory?: HostTablesOptions,
-  host?: HostSchema,
+  options: { readonly limits?: DataSourceLimits; readonly directory?: HostTablesOptions; readonly host?: HostSchema } = {},
 ): Promise<HandoffDataSource> {
+  const { limits = {}, directory, host } = options;
   const common: Pick<DataSourceOptions, 'entities' | 'migrations' | 'migrationsTransactionMode' | 'logging'> = {
     // With a host's tables, Handoff's entities relate to them: the host's entities, or stand-ins
     // that name their keys.
@@ -85,7 +99,7 @@ export async function createDataSource(
   }
   return new HandoffDataSource({
     ...common,
-    ...(database.kind === 'postgres' ? postgresOptions(database) : mysqlOptions(database)),
+    ...(database.kind === 'postgres' ? postgresOptions(database, limits) : mysqlOptions(database, limits)),
   });
 }
 
@@ -97,7 +111,8 @@ type ConnectionTarget = Pick<ServerDatabaseConfig, 'host' | 'port' | 'username' 
  * documents' columns are TIMESTAMP WITHOUT TIME ZONE compared with CURRENT_TIMESTAMP, which is
  * only right if the session zone is fixed. Values read back are parsed as UTC for the same reason.
  */
-function postgresOptions(target: ConnectionTarget): DataSourceOptions {
+function postgresOptions(target: ConnectionTarget, limits: DataSourceLimits = {}): DataSourceOptions {
+  const timeout = limits.queryTimeoutMs;
   return {
     type: 'postgres',
     host: target.host,
@@ -111,6 +126,16 @@ function postgresOptions(target: ConnectionTarget): DataSourceOptions {
     applicationName: 'handoff',
     extra: {
       Client: UtcParametersClient,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+      ...(timeout
+        ? {
+            statement_timeout: timeout,
+            // A transaction left open (a request that died between statements) must not hold locks.
+            idle_in_transaction_session_timeout: timeout * 2,
+            query_timeout: timeout + CLIENT_TIMEOUT_MARGIN_MS,
+          }
+        : {}),
       onConnect: async (client: pg.PoolClient) => {
         // PGlite has one backend session for every connection it is given: statements another
         // (discarded) connection prepared would still be there and collide by name.
@@ -135,6 +160,14 @@ function postgresOptions(target: ConnectionTarget): DataSourceOptions {
  * would shift. Sending Dates as ISO strings (UTC) is right for both timestamp types.
  */
 class UtcParametersClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super(config);
+    // A connection that breaks while checked out of the pool (a server shutdown or crash in the
+    // middle of a statement) emits 'error' with no pool listener attached: unheard, that ends
+    // the process. The statement in flight fails with the same error, which is what is answered.
+    this.on('error', () => undefined);
+  }
+
   override query(...args: unknown[]): never {
     const [first, second] = args;
     if (Array.isArray(second)) args[1] = second.map(dateToUtc);
@@ -158,7 +191,8 @@ function parseUtcTimestamp(value: string): Date | string {
   return new Date(`${value.replace(' ', 'T')}Z`);
 }
 
-function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
+function mysqlOptions(target: ServerDatabaseConfig, limits: DataSourceLimits): DataSourceOptions {
+  const timeout = limits.queryTimeoutMs;
   return {
     type: target.flavour === 'mariadb' ? 'mariadb' : 'mysql',
     host: target.host,
@@ -170,22 +204,13 @@ function mysqlOptions(target: ServerDatabaseConfig): DataSourceOptions {
     poolSize: target.poolSize,
     connectTimeout: CONNECT_TIMEOUT_MS,
     charset: 'utf8mb4_unicode_ci',
-    // mysql2 converts DATETIME values from and to UTC...
+    extra: { enableKeepAlive: true, keepAliveInitialDelay: KEEPALIVE_DELAY_MS },
+    // mysql2 converts DATETIME values from and to UTC, and every new pooled connection sets its
+    // session zone before any other statement runs (mysql-pool.ts).
     timezone: 'Z',
-    // ...and every new pooled connection sets its session zone before any other statement runs
-    // (mysql2 queues statements per connection in order).
     driver: {
       ...mysql,
-      createPool(options: mysql.PoolOptions) {
-        const pool = mysql.createPool(options);
-        pool.on('connection', (connection) => {
-          connection.query("SET time_zone = '+00:00'", (error) => {
-            // A connection that cannot work in UTC must not be used.
-            if (error) connection.destroy();
-          });
-        });
-        return pool;
-      },
+      createPool: (options: mysql.PoolOptions) => createServerPool(options, timeout && timeout + CLIENT_TIMEOUT_MARGIN_MS),
     },
   };
 }

@@ -52,11 +52,21 @@ const UNAVAILABLE_CODES = new Set([
   '57P03',
   '53300',
   '3D000',
+  // statement_timeout (the database's own bound on a statement) and a cancelled statement.
+  '57014',
   // MySQL / MariaDB
   'PROTOCOL_CONNECTION_LOST',
   'ER_CON_COUNT_ERROR',
   'ER_BAD_DB_ERROR',
   'ER_SERVER_SHUTDOWN',
+  // mysql2's client-side statement timeout; MariaDB's max_statement_time.
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_STATEMENT_TIMEOUT',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'ER_CONNECTION_KILLED',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
 
 const UNAVAILABLE_MESSAGES = [
@@ -66,6 +76,10 @@ const UNAVAILABLE_MESSAGES = [
   /closed state/i,
   /connection is not open/i,
   /Client has encountered a connection error/i,
+  // pg's client-side query_timeout (the server did not answer at all).
+  /query read timeout/i,
+  /not queryable/i,
+  /connection lost/i,
 ];
 
 /**

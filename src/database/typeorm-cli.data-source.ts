@@ -8,4 +8,4 @@ import { createDataSource } from './data-source.js';
  * starts PGlite; the DataSource's `destroy()`, which the CLI calls, stops it again.
  */
 const config = loadConfig(process.env);
-export default await createDataSource(config.database, config.directory);
+export default await createDataSource(config.database, { directory: config.directory });

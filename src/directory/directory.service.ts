@@ -202,6 +202,11 @@ export class DirectoryService {
   /** Gives the user a role in the account (replacing any role it had there). */
   async setMembership(accountSlug: string, input: MembershipSetDto): Promise<MembershipDto> {
     this.requireStandalone();
+    // A typo in a role would give a member no permission at all, silently (issue 12).
+    if (this.permissionsOf(input.role).length === 0) {
+      const known = Object.keys(this.config.rolePermissions).filter((role) => this.permissionsOf(role).length > 0);
+      throw new AppError('VALIDATION_ERROR', `role: "${input.role}" grants no permission (known roles: ${known.join(', ')})`, { field: 'role' });
+    }
     const account = await this.getAccount(accountSlug);
     const user = await this.getUser({ email: input.email });
     await this.memberships.upsert(account.id, user.id, input.role);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import Bowser from 'bowser';
-import QRCode from 'qrcode';
 import { AccessTokensService, type IssuedAccessToken, type SignedAccessToken } from '../access-tokens/access-tokens.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -22,11 +21,12 @@ import type {
 } from './qr-login.schemas.js';
 import { intervalAfter, pollChanges, type RequestState, stateOf } from './login-request-state.js';
 import { formatUserCode, generateUserCode, normalizeUserCode } from './user-code.js';
+import { type QrImageFormat, QrImages } from './qr-images.js';
 
 /** User codes are drawn again on a collision with a live one; five collisions in a row is a fault. */
 const USER_CODE_ATTEMPTS = 5;
 
-export type QrImageFormat = 'svg' | 'png';
+export type { QrImageFormat } from './qr-images.js';
 
 /**
  * QR-code login (SPEC §5): a desktop asks, a signed-in phone approves by user code, the desktop
@@ -35,6 +35,8 @@ export type QrImageFormat = 'svg' | 'png';
  */
 @Injectable()
 export class QrLoginService {
+  private readonly images = new QrImages();
+
   constructor(
     private readonly requests: AuthSessionRepository,
     private readonly accessTokens: AccessTokensService,
@@ -90,9 +92,7 @@ export class QrLoginService {
   async qrImage(id: string, format: QrImageFormat): Promise<string | Buffer> {
     const userCode = await this.requests.findPendingUserCodeById(id);
     if (!userCode) throw new AppError('NOT_FOUND', 'No pending sign-in request with this id');
-    const text = this.verificationUriComplete(userCode);
-    const options = { errorCorrectionLevel: 'M', margin: 2 } as const;
-    return format === 'svg' ? QRCode.toString(text, { ...options, type: 'svg' }) : QRCode.toBuffer(text, { ...options, type: 'png', width: 320 });
+    return this.images.get(this.verificationUriComplete(userCode), format);
   }
 
   /** What the phone shows before the user decides: which browser and address ask, and since when. */

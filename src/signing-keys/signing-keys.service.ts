@@ -19,12 +19,20 @@ import { SigningKeyRepository } from './signing-key.repository.js';
 
 /** How long a loaded key set is trusted before it is read again (rotations by other processes). */
 const KEY_SET_TTL_MS = 30_000;
+/** Clients may cache the JWKS this long (its Cache-Control max-age). */
+const JWKS_MAX_AGE_SECONDS = 60;
 /**
- * A retired key stays published this much longer than the longest token lifetime: other
- * instances may go on signing with it until they re-read the keys, and clients cache the JWKS
- * (max-age 60 s).
+ * A new key is published this long before anything is signed with it (issue 12): by then every
+ * instance has re-read the key set and every client's cached JWKS has expired, so nobody refuses
+ * a token for carrying a key it has not seen yet. Until then the previous key goes on signing.
  */
-const PUBLISH_MARGIN_SECONDS = KEY_SET_TTL_MS / 1000 + 60;
+const SIGNING_LEAD_MS = KEY_SET_TTL_MS + JWKS_MAX_AGE_SECONDS * 1000;
+/**
+ * A retired key stays published this much longer than the longest token lifetime: it goes on
+ * signing during the successor's lead, other instances may go on signing with it until they
+ * re-read the keys, and clients cache the JWKS.
+ */
+const PUBLISH_MARGIN_SECONDS = (SIGNING_LEAD_MS + KEY_SET_TTL_MS) / 1000 + JWKS_MAX_AGE_SECONDS;
 /** A token with an unknown `kid` re-reads the keys at most this often (no amplification). */
 const UNKNOWN_KID_REFRESH_MS = 1_000;
 
@@ -34,6 +42,8 @@ interface LoadedKey {
   readonly publicJwk: JWK;
   readonly publicKey: CryptoKey;
   readonly current: boolean;
+  /** When it was created, i.e. first published. */
+  readonly createdAt: Date;
   /** For a retired key: when it leaves the JWKS and stops verifying. */
   readonly publishUntil: Date | null;
   readonly encryptedPrivateKey: string;
@@ -73,14 +83,17 @@ export class SigningKeysService {
     });
   }
 
-  /** Makes a new current key; the previous one stays published until its tokens have expired. */
+  /**
+   * Makes a new current key, published at once and signing after SIGNING_LEAD_MS; the previous one
+   * signs until then and stays published until its tokens have expired.
+   */
   async rotate(): Promise<{ kid: string; retired: string[] }> {
     const created = await this.createKey();
     this.keySet = undefined;
     return created;
   }
 
-  /** The key that signs now, with its private half. */
+  /** The key that signs now (see `currentOf`), with its private half. */
   async signingKey(): Promise<{ kid: string; algorithm: SigningAlgorithm; privateKey: CryptoKey }> {
     let current = this.currentOf(await this.loadedKeys());
     if (!current) current = this.currentOf(await this.loadedKeys(true));
@@ -136,8 +149,13 @@ export class SigningKeysService {
     return { kid, retired };
   }
 
+  /**
+   * The key to sign with: the newest published key that has been published for the lead, else
+   * the one published longest (right after the first start, the only key).
+   */
   private currentOf(set: KeySet): LoadedKey | undefined {
-    return [...set.keys.values()].find((key) => key.current);
+    const published = [...set.keys.values()].filter(isPublished).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return published.find((key) => key.createdAt.getTime() <= Date.now() - SIGNING_LEAD_MS) ?? published.at(-1);
   }
 
   private async loadedKeys(force = false): Promise<KeySet> {
@@ -196,6 +214,7 @@ async function toLoadedKey(row: SigningKey): Promise<LoadedKey> {
     publicJwk,
     publicKey: (await importJWK(publicJwk, algorithm)) as CryptoKey,
     current: row.retiredAt === null,
+    createdAt: row.createdAt,
     publishUntil: row.publishUntil,
     encryptedPrivateKey: row.privateKeyEncrypted,
   };

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error.js';
+import { appNameSchema } from './target-apps.schemas.js';
 
 export interface ClientCredentials {
   readonly clientId: string;
@@ -16,6 +17,14 @@ export function readClientCredentials(
   request: FastifyRequest,
   body: { client_id?: string; client_secret?: string },
 ): ClientCredentials {
+  const credentials = readPresented(request, body);
+  // A client id is an app name: anything else (a NUL byte, which PostgreSQL text cannot hold and
+  // answered with a 500) is an unknown client, refused before any look-up (issue 12).
+  if (!appNameSchema.safeParse(credentials.clientId).success) throw invalidClient(credentials.method === 'client_secret_basic');
+  return credentials;
+}
+
+function readPresented(request: FastifyRequest, body: { client_id?: string; client_secret?: string }): ClientCredentials {
   const basic = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(request.headers.authorization ?? '')?.[1];
   // Some libraries send client_id in the body next to Basic: allowed, as long as it agrees.
   if (basic && body.client_secret !== undefined) throw invalidClient(true, 'Use one client authentication method, not two');

@@ -15,9 +15,9 @@ describeEachDatabase('host schema: Handoff on a host app\'s own users and accoun
   let dataSource: HandoffDataSource;
 
   before(async () => {
-    dataSource = await createDataSource(database().config.database, HOST_DIRECTORY, {
-      entities: [Member, Organization, OrganizationMember],
-      migrations: [CreateHostTables1600000000000],
+    dataSource = await createDataSource(database().config.database, {
+      directory: HOST_DIRECTORY,
+      host: { entities: [Member, Organization, OrganizationMember], migrations: [CreateHostTables1600000000000] },
     });
     await dataSource.initialize();
   });

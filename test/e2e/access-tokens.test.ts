@@ -111,10 +111,20 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     assert.equal(rotated.status, 200);
     assert.deepEqual(rotated.body.retired, [oldKid]);
 
-    const { token: newToken } = await server.userWithToken('ada@example.com');
-    assert.equal(decodeProtectedHeader(newToken).kid, rotated.body.kid);
+    // Issue 12: the new key is published before anything is signed with it, so that no instance
+    // and no client's cached JWKS refuses its tokens; until its lead has passed the old key signs.
+    const { token: duringLead } = await server.userWithToken('ada@example.com');
+    assert.equal(decodeProtectedHeader(duringLead).kid, oldKid, 'the old key signs during the lead');
     const jwksBody = await server.request<{ keys: JWK[] }>('GET', '/.well-known/jwks.json');
     assert.deepEqual(jwksBody.body.keys.map((key) => key.kid).sort(), [oldKid, rotated.body.kid].sort());
+    // The lead passes (the key's creation moved back; a restart re-reads the key set at once).
+    const minutes = server.dataSource.options.type === 'postgres' ? "INTERVAL '5 minutes'" : 'INTERVAL 5 MINUTE';
+    await server.dataSource.query(`UPDATE signing_keys SET created_at = created_at - ${minutes} WHERE retired_at IS NULL`);
+    earlierLogs.push(...server.logs);
+    await server.close();
+    server = await TestServer.start(database(), { PORT: port });
+    const { token: newToken } = await server.userWithToken('ada@example.com');
+    assert.equal(decodeProtectedHeader(newToken).kid, rotated.body.kid);
     const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
     for (const token of [oldToken, newToken]) {
       await jwtVerify(token, jwks, { issuer: server.url, audience: 'handoff' });

@@ -104,7 +104,7 @@ describeEachDatabase('OAuth: introspection (RFC 7662), revocation (RFC 7009), me
 
   test('anything not active is exactly {"active": false}', async () => {
     const { token: disabled } = await server.userWithToken('iris@example.com');
-    await server.request('POST', '/oauth/revoke', { form: { token: disabled }, headers: basic('hi-events', secret) });
+    assert.equal((await server.request('POST', '/api/tokens/revoke-all', { token: disabled })).status, 200);
     const { token: forTuvens } = await server.userWithToken('iris@example.com', { audience: 'tuvens' });
     const expired = await registeredButExpired(server);
     for (const [name, candidate] of Object.entries({
@@ -129,17 +129,26 @@ describeEachDatabase('OAuth: introspection (RFC 7662), revocation (RFC 7009), me
       assert.equal(result.status, 200);
       assert.equal(result.text, '');
     }
-    const { token: victim } = await server.userWithToken('iris@example.com');
-    assert.equal((await server.request('GET', '/api/me', { token: victim })).status, 200);
+    const { token: victim } = await server.userWithToken('iris@example.com', { audience: 'hi-events' });
+    const introspectVictim = () => server.request('POST', '/oauth/introspect', { form: { token: victim }, headers: basic('hi-events', secret) });
+    assert.equal((await introspectVictim()).body.active, true);
     const revoked = await server.request('POST', '/oauth/revoke', {
       form: { token: victim, token_type_hint: 'access_token' },
       headers: basic('hi-events', secret),
     });
     assert.equal(revoked.status, 200);
-    assert.equal((await server.request('GET', '/api/me', { token: victim })).status, 401);
+    assert.equal((await introspectVictim()).text, '{"active":false}');
     const unauthenticated = await server.request('POST', '/oauth/revoke', { form: { token: victim } });
     assert.equal(unauthenticated.status, 401);
     assert.equal(unauthenticated.body.error, 'invalid_client');
+  });
+
+  // Issue 12: RFC 7009 revocation by a target app only revokes tokens issued to that app.
+  test("a token for Handoff's own API cannot be revoked by a target app", async () => {
+    const { token: forHandoff } = await server.userWithToken('iris@example.com');
+    const answer = await server.request('POST', '/oauth/revoke', { form: { token: forHandoff }, headers: basic('hi-events', secret) });
+    assert.equal(answer.status, 200, 'RFC 7009: 200 whatever the token');
+    assert.equal((await server.request('GET', '/api/me', { token: forHandoff })).status, 200, 'still valid');
   });
 
   test('a token meant for another app cannot be revoked by this one', async () => {

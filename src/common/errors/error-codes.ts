@@ -22,6 +22,9 @@ export const COMMON_ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, level: 'info' },
   PAYLOAD_TOO_LARGE: { status: 413, level: 'info', oauthError: 'invalid_request' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, level: 'info', oauthError: 'invalid_request' },
+  REQUEST_TIMEOUT: { status: 408, level: 'info' },
+  URI_TOO_LONG: { status: 414, level: 'info' },
+  HEADERS_TOO_LARGE: { status: 431, level: 'info' },
   ADMIN_UNAUTHORIZED: { status: 401, level: 'warn' },
   FORBIDDEN: { status: 403, level: 'info' },
   // RFC 8628's "slow down" is the nearest OAuth error for a client asking too often.

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type RequestListener, type Server, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { HandoffConfig } from '../config/config.js';
+import { type ErrorCode, errorSpec } from './errors/error-codes.js';
+
+/**
+ * Issue 12: what keeps slow, idle or hostile clients from holding the server, and what every
+ * response carries. See docs/hardening.md for the values and why.
+ */
+
+/** Body media types Handoff parses; anything else is 415 before any route work. */
+const BODY_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Route parameters are ids, slugs, emails and user codes; Fastify's default (100) cuts emails short. */
+const MAX_PARAM_LENGTH = 320;
+
+/** Options for Fastify: request and idle timeouts, the server with its per-address limit, the client-error answer. */
+export function hardenedServerOptions(config: HandoffConfig, logger: Logger) {
+  const { requestTimeoutMs, idleTimeoutMs } = config.server;
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: idleTimeoutMs,
+    keepAliveTimeout: Math.min(5_000, idleTimeoutMs),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    serverFactory: (handler: RequestListener) => limitedServer(handler, config),
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, logger),
+  };
+}
+
+/**
+ * The HTTP server with every timeout set, and at most `maxConnectionsPerIp` open connections per
+ * peer address: a flood of half-open connections from one address is closed at once instead of
+ * holding file descriptors until they time out, and /health/live stays reachable for others.
+ * Trusted proxies are exempt (all traffic comes through them).
+ */
+function limitedServer(handler: RequestListener, config: HandoffConfig): Server {
+  const { requestTimeoutMs, idleTimeoutMs, maxConnectionsPerIp } = config.server;
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      keepAliveTimeout: Math.min(5_000, idleTimeoutMs),
+      // Node checks the request timeout this often (default 30 s); a check per second keeps the bound near its value.
+      connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
+    },
+    handler,
+  );
+  server.setTimeout(idleTimeoutMs);
+  const trusted = config.trustedProxies.length > 0 ? proxyAddr.compile([...config.trustedProxies]) : () => false;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const peer = socket.remoteAddress ?? '';
+    if (trusted(peer, 0)) return;
+    const count = (open.get(peer) ?? 0) + 1;
+    if (count > maxConnectionsPerIp) {
+      socket.destroy();
+      return;
+    }
+    open.set(peer, count);
+    socket.once('close', () => {
+      const left = (open.get(peer) ?? 1) - 1;
+      if (left > 0) open.set(peer, left);
+      else open.delete(peer);
+    });
+  });
+  return server;
+}
+
+/**
+ * Node's own refusals (malformed request line or headers, headers too large, request timeout),
+ * answered in the SPEC §8 shape with a request id instead of Node's bare text, never echoing
+ * what was sent.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, logger: Logger): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['REQUEST_TIMEOUT', 'The request took too long to arrive']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['HEADERS_TOO_LARGE', 'Request headers are too large']
+        : ['VALIDATION_ERROR', 'Malformed HTTP request'];
+  const { status } = errorSpec(code);
+  const requestId = randomUUID();
+  logger.info({ requestId, code, reason: error.code }, message);
+  const body = JSON.stringify({ statusCode: status, code, message, timestamp: new Date().toISOString(), path: '*', requestId });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      'cache-control: no-store\r\nx-content-type-options: nosniff\r\n' +
+      `x-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Hooks on every request: a body in a media type Handoff does not parse is 415 before any guard
+ * runs; every response is `no-store` unless its route says otherwise (responses carry tokens and
+ * secrets; only a few public documents may be cached, and they set their own Cache-Control).
+ */
+export function registerHardeningHooks(fastify: FastifyInstance, reject: (request: FastifyRequest, reply: FastifyReply, error: unknown) => void): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!BODY_METHODS.has(request.method) || !hasBody(request)) return;
+    const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!BODY_TYPES.has(mediaType)) {
+      reject(request, reply, Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
+      return reply;
+    }
+    return undefined;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+  });
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * The methods each declared route answers, to tell a wrong method (405 with Allow) from an
+ * unknown path (404). Collected as routes are declared; a path parameter matches one segment.
+ */
+export function routeMethods(fastify: FastifyInstance): (path: string) => readonly string[] {
+  const routes: Array<{ pattern: RegExp; method: string }> = [];
+  fastify.addHook('onRoute', (route) => {
+    const methods = [route.method].flat().map(String);
+    const source = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+').replace(/\*/g, '.*');
+    for (const method of methods) routes.push({ pattern: new RegExp(`^${source}/?$`), method });
+  });
+  return (path) => [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))].sort();
+}
