@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { SnakeCaseInterceptor } from '../common/snake-case.interceptor.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import { type AccessTokenDto, AccessTokensService } from './access-tokens.service.js';
 import { idParamSchema } from '../common/validation.js';
@@ -9,6 +10,7 @@ import { CurrentUser, UserAuthGuard } from './user-auth.guard.js';
 /** The caller's own identity and access tokens. */
 @Controller('api')
 @UseGuards(UserAuthGuard)
+@UseInterceptors(SnakeCaseInterceptor)
 export class TokensController {
   constructor(private readonly accessTokens: AccessTokensService) {}
 

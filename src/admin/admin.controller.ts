@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards, UseInterceptors } from '@nestjs/common';
+import { SnakeCaseInterceptor } from '../common/snake-case.interceptor.js';
 import type { IssuedAccessToken } from '../access-tokens/access-tokens.service.js';
 import {
   type AccountCreateDto,
@@ -33,6 +34,7 @@ import { AdminService } from './admin.service.js';
 /** The operators' API: the same actions as the `handoff` CLI. */
 @Controller('api/admin')
 @UseGuards(AdminGuard)
+@UseInterceptors(SnakeCaseInterceptor)
 export class AdminController {
   constructor(
     private readonly admin: AdminService,

@@ -1,14 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { pino } from 'pino';
 import type { ZodType } from 'zod';
-import { AppModule } from '../app.module.js';
-import { AppError } from '../common/errors/app-error.js';
 import { ConfigError, type HandoffConfig, loadConfig } from '../config/config.js';
 import { resolveSecrets } from '../config/dev-secrets.js';
 import type { HandoffDataSource } from '../database/data-source.js';
-import { migrationStatus } from '../database/migration-runner.js';
-import { openDatabase } from '../database/open-database.js';
+
+// Nest, TypeORM and the drivers are imported when a command needs them, not at start: `--help`
+// and the commands that need no database answer at once (STYLE: load only what a command needs).
 
 /** Thrown by a command to end with one line on stderr and a non-zero exit code. */
 export class CliError extends Error {
@@ -51,6 +48,7 @@ export async function cliConfig(): Promise<HandoffConfig> {
  */
 export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => Promise<T>): Promise<T> {
   const config = await cliConfig();
+  const [{ pino }, { openDatabase }] = await Promise.all([import('pino'), import('../database/open-database.js')]);
   // Commands say what they did themselves; only errors from below are worth showing.
   const logger = pino({ level: 'error' }, pino.destination(2));
   const dataSource = await openDatabase(config, logger);
@@ -69,6 +67,13 @@ export async function withServices<T>(
   work: (services: INestApplicationContext, dataSource: HandoffDataSource) => Promise<T>,
 ): Promise<T> {
   const config = await cliConfig();
+  const [{ NestFactory }, { pino }, { AppModule }, { AppError }, { migrationStatus }] = await Promise.all([
+    import('@nestjs/core'),
+    import('pino'),
+    import('../app.module.js'),
+    import('../common/errors/app-error.js'),
+    import('../database/migration-runner.js'),
+  ]);
   return withDatabase(async (dataSource) => {
     const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
     if (pending.length > 0) {

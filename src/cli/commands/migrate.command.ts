@@ -1,6 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { migrationStatus, revertMigrations, runPendingMigrations } from '../../database/migration-runner.js';
 import { out, withDatabase } from '../cli-context.js';
+
+/** TypeORM and the migrations are loaded when a migrate command runs. */
+const runner = () => import('../../database/migration-runner.js');
 
 export function registerMigrateCommands(program: Command): void {
   const migrate = program.command('migrate').description('apply, revert or list database migrations');
@@ -9,7 +11,7 @@ export function registerMigrateCommands(program: Command): void {
     .command('up')
     .description('apply every pending migration')
     .action(async () => {
-      const applied = await withDatabase(runPendingMigrations);
+      const applied = await withDatabase(async (dataSource) => (await runner()).runPendingMigrations(dataSource));
       out.info(applied.length === 0 ? 'nothing to apply: the schema is up to date' : `applied ${applied.length}:`);
       for (const name of applied) out.info(`  ${name}`);
     });
@@ -21,7 +23,7 @@ export function registerMigrateCommands(program: Command): void {
     .option('--all', 'revert every applied migration')
     .action(async (options: { steps: number; all?: boolean }) => {
       const steps = options.all ? Number.POSITIVE_INFINITY : options.steps;
-      const reverted = await withDatabase((dataSource) => revertMigrations(dataSource, steps));
+      const reverted = await withDatabase(async (dataSource) => (await runner()).revertMigrations(dataSource, steps));
       out.info(reverted.length === 0 ? 'nothing to revert' : `reverted ${reverted.length}:`);
       for (const name of reverted) out.info(`  ${name}`);
     });
@@ -31,7 +33,7 @@ export function registerMigrateCommands(program: Command): void {
     .description('list migrations and whether each is applied')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const states = await withDatabase(migrationStatus);
+      const states = await withDatabase(async (dataSource) => (await runner()).migrationStatus(dataSource));
       if (options.json) {
         out.data(JSON.stringify(states));
         return;

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { StatsQuerySchema } from '../../statistics/statistics.schemas.js';
-import { StatisticsService } from '../../statistics/statistics.service.js';
+import type { StatisticsService } from '../../statistics/statistics.service.js';
 import { out, parseOption, withServices } from '../cli-context.js';
+
+/** Loaded when a command runs: `--help` and other commands do without it. */
+const loadStatisticsService = async (): Promise<typeof StatisticsService> => (await import('../../statistics/statistics.service.js')).StatisticsService;
 
 export function registerStatisticsCommands(program: Command): void {
   program
@@ -11,7 +14,7 @@ export function registerStatisticsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { days: string; json?: boolean }) => {
       const count = parseOption('--days', StatsQuerySchema.shape.days, options.days);
-      const stats = await withServices((services) => services.get(StatisticsService).daily(count));
+      const stats = await withServices(async (services) => services.get(await loadStatisticsService()).daily(count));
       if (!options.json) out.info('date\tcreated\tused\trevoked\texpired');
       out.table(options.json, stats, () => stats.days.map((day) => [day.date, day.created, day.used, day.revoked, day.expired].join('\t')));
     });
@@ -21,7 +24,7 @@ export function registerStatisticsCommands(program: Command): void {
     .description("the database's table and index statistics for Handoff's tables")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const report = await withServices((services) => services.get(StatisticsService).monitor());
+      const report = await withServices(async (services) => services.get(await loadStatisticsService()).monitor());
       if (options.json) {
         out.data(JSON.stringify(report));
         return;
