@@ -3,7 +3,7 @@ import { NotApi } from './api-doc.decorator.js';
 
 /** No script, styles from this origin only: the page is a list of links. */
 const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const HOME_PAGE = `<!doctype html>
 <html lang="en">
@@ -11,6 +11,7 @@ const HOME_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Handoff</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/qr-login/assets/pages.css">
 </head>
 <body>

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { childEnv, finished, type Finished, ROOT, type ServerProcess, startServerProcess } from '../support/processes.js';
+import { childEnv, finished, type Finished, handoff, ROOT, type ServerProcess, startServerProcess } from '../support/processes.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -57,7 +57,8 @@ describe('README', () => {
       server = await startServerProcess({ HANDOFF_DATA_DIR: dataDir, PORT: '0' });
     });
     after(async () => {
-      await server?.stop();
+      assert.equal((await server?.stop())?.code, 0);
+      assert.equal((await handoff(['url'], shellEnv())).code, 1, 'a stopped server forgets its address');
       await rm(dataDir, { recursive: true, force: true });
     });
 
@@ -66,6 +67,14 @@ describe('README', () => {
       'QR-code': [/"status":"approved"/, /"access_token":"ey/],
       'Access tokens': [/"email":"test@example.com"/, /"active":true/, /"revoked":\d+/, /^after revoking: 401$/m],
     };
+
+    test('handoff url finds the server whatever PORT says; a database command says at once what to do', async () => {
+      const found = await handoff(['url'], shellEnv());
+      assert.equal(found.stdout, `${server.url}\n`);
+      const busy = await handoff(['users', 'list'], shellEnv());
+      assert.equal(busy.code, 1);
+      assert.match(busy.stderr, /in use by another Handoff process/);
+    });
 
     test('has one block per capability', () => {
       assert.deepEqual(
