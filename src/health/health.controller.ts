@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthService, type ReadinessDto } from './health.service.js';
+import { LiveSchema, ReadySchema } from '../docs/response-schemas.js';
+import { ApiDoc } from '../docs/api-doc.decorator.js';
 
 @Controller('health')
 export class HealthController {
@@ -7,12 +9,14 @@ export class HealthController {
 
   /** The process is up and serving; says nothing about dependencies. */
   @Get('live')
+  @ApiDoc({ summary: 'The process serves (says nothing of its dependencies)', response: LiveSchema })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** The service can do its work: the database answers. */
   @Get('ready')
+  @ApiDoc({ summary: 'The database answers', response: ReadySchema, errors: ['DATABASE_UNAVAILABLE'] })
   ready(): Promise<ReadinessDto> {
     return this.health.readiness();
   }
