@@ -58,6 +58,13 @@ describe('CLI commands that need no database', () => {
     const badWait = await handoff(['url', '--wait', '60'], { HANDOFF_DATA_DIR: dataDir });
     assert.notEqual(badWait.code, 0);
     assert.match(badWait.stderr, /a duration with its unit, like 90s, 15m, 1h or 90d/);
+    // Every duration option is written the same way: a bare number of seconds is refused.
+    const badTtl = await handoff(['tokens', 'issue', '--user', 'a@example.com', '--ttl', '600'], { HANDOFF_DATA_DIR: dataDir });
+    assert.notEqual(badTtl.code, 0);
+    assert.match(badTtl.stderr, /--ttl.*must be a duration of at least 60s, such as 15m, 1h or 7d/);
+    const badGrace = await handoff(['cleanup', '--grace', '3600'], { HANDOFF_DATA_DIR: dataDir });
+    assert.notEqual(badGrace.code, 0);
+    assert.match(badGrace.stderr, /--grace.*duration with its unit/);
 
     // With a server running: README's test (one server start for both, they are slow on PGlite).
   });

@@ -128,7 +128,7 @@ describeEachDatabase('the handoff and TypeORM command lines', (database, kind) =
     const added = await handoff(['resources', 'add', '--account', 'cli-org', '--id', 'event-7'], env());
     assert.equal(added.code, 0, added.stderr);
     assert.deepEqual(JSON.parse((await handoff(['resources', 'list', '--account', 'cli-org', '--json'], env())).stdout), ['event-7']);
-    const token = await handoff(['tokens', 'issue', '--user', 'cli.user@example.com', '--ttl', '600'], env());
+    const token = await handoff(['tokens', 'issue', '--user', 'cli.user@example.com', '--ttl', '10m'], env());
     assert.equal(token.code, 0, token.stderr);
     assert.match(token.stdout, /^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/, 'the JWT alone');
     const payload = JSON.parse(Buffer.from(token.stdout.split('.')[1]!, 'base64url').toString()) as Record<string, number>;

@@ -130,6 +130,12 @@ describeEachDatabase(
       const exercised = new Set(answers.map((answer) => `${answer.method} ${answer.path}`));
       assert.deepEqual(operations.filter((operation) => !exercised.has(operation)), [], 'every operation of the document is exercised');
 
+      // Redocly's recommended rules: no error (warnings allowed: a JWKS route has no 4xx to describe).
+      await writeFile(join(folder, 'openapi.json'), JSON.stringify(document));
+      const lint = await run(process.execPath, ['node_modules/@redocly/cli/bin/cli.js', 'lint', '--format=summary', join(folder, 'openapi.json')], {});
+      assert.equal(lint.code, 0, `redocly lint:\n${lint.stdout}${lint.stderr}`);
+      assert.doesNotMatch(`${lint.stdout}${lint.stderr}`, /^error /m);
+
       await writeFile(join(folder, 'api.ts'), await openapiTS(document as never));
       const literal = (answer: Answer, index: number) =>
         `export const answer${index}: Success<'${answer.path}', '${answer.method}', ${answer.status}> = ${JSON.stringify(answer.body)};`;

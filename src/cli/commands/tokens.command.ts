@@ -3,6 +3,7 @@ import type { AdminService } from '../../admin/admin.service.js';
 import { emailSchema } from '../../directory/directory.schemas.js';
 import type { SigningKeysService } from '../../signing-keys/signing-keys.service.js';
 import { appNameSchema } from '../../target-apps/target-apps.schemas.js';
+import { parseDuration } from '../../maintenance/durations.js';
 import { out, parseOption, withServices } from '../cli-context.js';
 
 /** Loaded when a command runs: `--help` and other commands do without it. */
@@ -17,7 +18,7 @@ export function registerTokenCommands(program: Command): void {
     .command('issue')
     .description('issue an access token (JWT) for a user; prints only the token')
     .requiredOption('--user <email>')
-    .option('--ttl <seconds>', 'lifetime in seconds (default ACCESS_TOKEN_TTL)', parseSeconds)
+    .option('--ttl <duration>', 'lifetime, e.g. 15m, 1h, 7d (default ACCESS_TOKEN_TTL)', ttlOption)
     .option('--audience <app>', "a target app's name, for a token meant for that app")
     .action(async (options: { user: string; ttl?: number; audience?: string }) => {
       const email = parseOption('--user', emailSchema, options.user);
@@ -54,8 +55,9 @@ export function registerTokenCommands(program: Command): void {
     });
 }
 
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 60) throw new InvalidArgumentError('must be a whole number of seconds, at least 60');
+/** Written like every duration of the CLI (`90s`, `15m`, `1h`, `90d`); a token lives a minute at least. */
+function ttlOption(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds < 60) throw new InvalidArgumentError('must be a duration of at least 60s, such as 15m, 1h or 7d');
   return seconds;
 }
