@@ -22,6 +22,14 @@ function tryItBlocks(): Array<{ heading: string; script: string }> {
   return blocks;
 }
 
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A fresh shell in the repository, as a reader's: `-e` and `pipefail` so that any failing step fails the block. */
 function runBlock(script: string, env: Record<string, string>): Promise<Finished> {
   const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], {
@@ -49,12 +57,14 @@ describe('README', () => {
   describe('"Try it", run as written against a fresh server', () => {
     let dataDir: string;
     let server: ServerProcess;
+    let serverStderr = '';
     // The reader's shell need not know the server's port: a wrong PORT there must not matter.
     const shellEnv = (): Record<string, string> => ({ HANDOFF_DATA_DIR: dataDir, PORT: '1' });
 
     before(async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'handoff-readme-'));
       server = await startServerProcess({ HANDOFF_DATA_DIR: dataDir, PORT: '0' });
+      server.child.stderr?.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
     });
     after(async () => {
       assert.equal((await server?.stop())?.code, 0);
@@ -73,7 +83,32 @@ describe('README', () => {
       assert.equal(found.stdout, `${server.url}\n`);
       const busy = await handoff(['users', 'list'], shellEnv());
       assert.equal(busy.code, 1);
-      assert.match(busy.stderr, /in use by another Handoff process/);
+      assert.match(busy.stderr, /^handoff: a Handoff server \(pid \d+\) holds the embedded database at http:\/\/127\.0\.0\.1:\d+: stop it first, or do this through its admin API/);
+    });
+
+    test('the demo demos: generate-session with {} and a validate work right after the first start', async () => {
+      await waitFor(() => /shared secret \(shown once\):\n {2}[0-9a-f]{64}/.test(serverStderr));
+      const appSecret = /registered the demo target app "hi-events"; its shared secret \(shown once\):\n {2}([0-9a-f]{64})/.exec(serverStderr)?.[1];
+      assert.ok(appSecret, serverStderr);
+      const admin = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { adminToken: string };
+      assert.ok(serverStderr.includes(admin.adminToken), 'printed with the admin token');
+      const post = (path: string, headers: Record<string, string>, body: unknown) =>
+        fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      const issued = (await (await post('/api/admin/tokens', { authorization: `Bearer ${admin.adminToken}` }, { email: 'test@example.com' })).json()) as {
+        access_token: string;
+      };
+      const generated = await post('/api/cross-app/generate-session', { authorization: `Bearer ${issued.access_token}` }, {});
+      assert.equal(generated.status, 200);
+      const handoffToken = (await generated.json()) as { session_token: string; target_app: string };
+      assert.equal(handoffToken.target_app, 'hi-events');
+      const validated = await post('/api/cross-app/validate-session', { 'x-shared-secret': appSecret }, { session_token: handoffToken.session_token });
+      assert.equal(validated.status, 200);
+      assert.equal(((await validated.json()) as { email: string }).email, 'test@example.com');
+      const live = await fetch(`${server.url}/api/admin/sessions?email=test@example.com&state=active`, {
+        headers: { authorization: `Bearer ${admin.adminToken}` },
+      });
+      const sessions = ((await live.json()) as { sessions: Array<{ source_app: string }> }).sessions;
+      assert.ok(sessions.some((session) => session.source_app === 'test'), "the demo's live session");
     });
 
     test('has one block per capability', () => {
