@@ -107,7 +107,7 @@ describeEachDatabase('dashboard in Chromium', (database, kind) => {
     await page.locator('#session-search button[type=submit]').click();
     const newest = await server.admin<{ sessions: Array<{ id: number }> }>('GET', '/sessions?email=dash.user&state=active&limit=1');
     const id = newest.body.sessions[0]!.id;
-    await page.getByRole('button', { name: `Revoke ${id}`, exact: true }).click();
+    await page.getByRole('button', { name: `Revoke session ${id}`, exact: true }).click();
     await page.locator('#status', { hasText: `Revoked session ${id}: 1 session(s).` }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-sessions-${kind}.png`), fullPage: true });
     const validated = await server.request('POST', '/api/cross-app/validate-session', {

@@ -111,6 +111,16 @@ describe('README', () => {
       assert.ok(sessions.some((session) => session.source_app === 'test'), "the demo's live session");
     });
 
+    test('GET / leads to the dashboard, the API documentation and the QR page', async () => {
+      const home = await fetch(`${server.url}/`);
+      assert.equal(home.status, 200);
+      assert.match(home.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(home.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+      const html = await home.text();
+      for (const link of ['/admin', '/docs', '/qr', '/device']) assert.ok(html.includes(`href="${link}"`), link);
+      for (const link of ['/admin', '/docs', '/qr']) assert.notEqual((await fetch(`${server.url}${link}`)).status, 404, link);
+    });
+
     test('has one block per capability', () => {
       assert.deepEqual(
         tryItBlocks().map((block) => Object.keys(expectations).find((prefix) => block.heading.startsWith(prefix))),

@@ -60,11 +60,13 @@
     else td.textContent = String(content);
     return td;
   }
-  function button(label, onClick, className = 'secondary') {
+  /** A short visible label; `name`, what a screen reader says, names the thing acted on. */
+  function button(label, onClick, className = 'secondary', name = label) {
     const element = document.createElement('button');
     element.type = 'button';
     element.textContent = label;
     element.className = className;
+    if (name !== label) element.setAttribute('aria-label', name);
     element.addEventListener('click', () => {
       element.disabled = true;
       Promise.resolve(onClick()).catch((error) => say(error.message, true)).finally(() => (element.disabled = false));
@@ -160,8 +162,8 @@
         actions(
           ...(session.state === 'revoked' || session.state === 'expired'
             ? []
-            : [button(`Revoke ${session.id}`, () => revokeSessions({ session_id: session.id }, `session ${session.id}`), 'danger')]),
-          button(`Revoke all of ${session.email}`, () => revokeSessions({ all: true, user_id: session.user_id }, `${session.email}'s sessions`)),
+            : [button('Revoke', () => revokeSessions({ session_id: session.id }, `session ${session.id}`), 'danger', `Revoke session ${session.id}`)]),
+          button('All of user', () => revokeSessions({ all: true, user_id: session.user_id }, `${session.email}'s sessions`), 'secondary', `Revoke every session of ${session.email}`),
         ),
       ]),
       'No session matches',
@@ -186,12 +188,12 @@
         app.public_client
           ? '–'
           : actions(
-              button(`Rotate ${app.name}`, async () => showSecret(`New secret of ${app.name}`, (await api('POST', `/api/admin/apps/${app.name}/rotate-secret`)).secret)),
-              button(`Retire old secret of ${app.name}`, async () => {
+              button('Rotate', async () => showSecret(`New secret of ${app.name}`, (await api('POST', `/api/admin/apps/${app.name}/rotate-secret`)).secret), 'secondary', `Rotate the secret of ${app.name}`),
+              button('Retire old', async () => {
                 await api('POST', `/api/admin/apps/${app.name}/retire-secret`);
                 say(`Retired the older secret of ${app.name}.`);
                 await loadApps();
-              }),
+              }, 'secondary', `Retire the older secret of ${app.name}`),
             ),
       ]),
       'No app yet',
@@ -234,11 +236,11 @@
         token.disabled ? 'revoked' : 'active',
         token.disabled
           ? '–'
-          : button(`Revoke token ${token.id}`, async () => {
+          : button('Revoke', async () => {
               await api('POST', `/api/admin/users/${tokenUser.id}/tokens/${token.id}/revoke`);
               say(`Revoked token ${token.id}.`);
               await loadTokens();
-            }, 'danger'),
+            }, 'danger', `Revoke token ${token.id}`),
       ]),
       'No token issued to this user',
     );
