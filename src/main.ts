@@ -3,6 +3,8 @@ import { createLogger, safeErrorMessage } from './common/logger.js';
 import type { Logger } from 'pino';
 import { ConfigError, type HandoffConfig, loadConfig } from './config/config.js';
 import { StartupError } from './common/startup-error.js';
+import { loadDotEnv } from './config/dotenv.js';
+import { forgetRunningServer, recordRunningServer } from './config/running-server.js';
 import { type RunningServer, startServer } from './server.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -16,6 +18,7 @@ function fail(lines: readonly string[]): never {
 async function main(): Promise<void> {
   let config: HandoffConfig;
   try {
+    loadDotEnv();
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.problems);
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     return;
   }
   logger.info({ url: server.url }, `Handoff listening on ${server.url}`);
+  if (server.config.database.kind === 'pglite') await recordRunningServer(server.config.dataDir, server.url);
   announceDevSecrets(server);
 }
 
@@ -57,6 +61,7 @@ async function shutdown(server: RunningServer, logger: Logger): Promise<void> {
     process.exit(1);
   }, SHUTDOWN_TIMEOUT_MS).unref();
   try {
+    if (server.config.database.kind === 'pglite') await forgetRunningServer(server.config.dataDir);
     await server.close();
     logger.info('stopped');
   } catch (error) {
@@ -81,6 +86,14 @@ function announceDevSecrets(server: RunningServer): void {
     );
   } else if (file && server.config.database.kind === 'pglite') {
     process.stderr.write(`handoff: the embedded database's admin token is kept in ${file}\n`);
+  }
+  if (server.demoAppSecret) {
+    // Shown once, like any app's secret: only its SHA-256 is kept.
+    process.stderr.write(
+      `handoff: registered the demo target app "${server.config.crossApp.defaultTargetApp}"; its shared secret (shown once):\n` +
+        `  ${server.demoAppSecret}\n` +
+        `  use it as "x-shared-secret: <secret>" on /api/cross-app/validate-session\n\n`,
+    );
   }
   if (names.includes('keyEncryptionSecret')) {
     process.stderr.write(

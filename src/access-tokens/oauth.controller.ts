@@ -9,11 +9,15 @@ import { AccessTokensService } from './access-tokens.service.js';
 import { type OAuthTokenRequestDto, OAuthTokenRequestSchema } from './access-tokens.schemas.js';
 import { AuthenticationService, type IntrospectionDto } from './authentication.service.js';
 import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
+import { IntrospectionSchema } from '../docs/response-schemas.js';
 
 /**
  * RFC 7009 revocation and RFC 7662 introspection for target apps, the OAuth clients
  * (`client_id` = app name, secret = its shared secret; Basic or form-posted).
  */
+/** client_secret_basic, or client_id and client_secret in the form (the scheme's description says so). */
+const CLIENT_SECURITY: Array<Record<string, string[]>> = [{ oauthClient: [] }];
+
 @HandoffRoutes()
 @Controller('oauth')
 export class OAuthController {
@@ -27,7 +31,13 @@ export class OAuthController {
   /** Always exactly 200 with an empty body once the client is authenticated, known token or not. */
   @Post('revoke')
   @HttpCode(200)
-  @ApiDoc({ summary: 'RFC 7009 token revocation (target-app client credentials)', form: true, errors: ['INVALID_CLIENT'] })
+  @ApiDoc({
+    summary: 'RFC 7009 token revocation (target-app client credentials)',
+    form: true,
+    errors: ['INVALID_CLIENT'],
+    security: CLIENT_SECURITY,
+    produces: { type: 'text/plain', schema: { type: 'string', maxLength: 0, description: 'Empty' } },
+  })
   async revoke(
     @Req() request: FastifyRequest,
     @Body({ schema: OAuthTokenRequestSchema }) body: OAuthTokenRequestDto,
@@ -41,7 +51,13 @@ export class OAuthController {
 
   @Post('introspect')
   @HttpCode(200)
-  @ApiDoc({ summary: 'RFC 7662 token introspection (target-app client credentials)', form: true, errors: ['INVALID_CLIENT'] })
+  @ApiDoc({
+    summary: 'RFC 7662 token introspection (target-app client credentials)',
+    form: true,
+    errors: ['INVALID_CLIENT'],
+    security: CLIENT_SECURITY,
+    response: IntrospectionSchema,
+  })
   async introspect(
     @Req() request: FastifyRequest,
     @Body({ schema: OAuthTokenRequestSchema }) body: OAuthTokenRequestDto,

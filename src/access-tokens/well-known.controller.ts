@@ -3,6 +3,8 @@ import type { JWK } from 'jose';
 import { PublicUrl } from '../config/public-url.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
+import { AuthorizationServerMetadataSchema, JwksSchema } from '../docs/response-schemas.js';
+import { ApiDoc } from '../docs/api-doc.decorator.js';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 
@@ -17,18 +19,21 @@ export class WellKnownController {
 
   /** The current key and every retired key whose tokens may still be valid. */
   @Get('jwks.json')
+  @ApiDoc({ summary: 'The published signing keys (JWKS)', response: JwksSchema })
   @Header('cache-control', 'public, max-age=60')
   jwks(): Promise<{ keys: JWK[] }> {
     return this.signingKeys.jwks();
   }
 
   @Get('oauth-authorization-server')
+  @ApiDoc({ summary: 'RFC 8414 authorization server metadata', response: AuthorizationServerMetadataSchema })
   authorizationServer(): Record<string, unknown> {
     return this.metadata();
   }
 
   /** The same document, where OpenID-minded clients look for it. */
   @Get('openid-configuration')
+  @ApiDoc({ summary: 'The same metadata, where OpenID clients look', response: AuthorizationServerMetadataSchema })
   openidConfiguration(): Record<string, unknown> {
     return this.metadata();
   }

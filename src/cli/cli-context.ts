@@ -1,14 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { pino } from 'pino';
 import type { ZodType } from 'zod';
-import { HandoffModule } from '../handoff.module.js';
-import { AppError } from '../common/errors/app-error.js';
 import { ConfigError, type HandoffConfig, loadConfig } from '../config/config.js';
 import { resolveSecrets } from '../config/dev-secrets.js';
+import { findRunningServer } from '../config/running-server.js';
 import type { HandoffDataSource } from '../database/data-source.js';
-import { migrationStatus } from '../database/migration-runner.js';
-import { openDatabase } from '../database/open-database.js';
+import type { DirectoryService } from '../directory/directory.service.js';
+
+// Nest, TypeORM and the drivers are imported when a command needs them, not at start: `--help`
+// and the commands that need no database answer at once (STYLE: load only what a command needs).
 
 /** Thrown by a command to end with one line on stderr and a non-zero exit code. */
 export class CliError extends Error {
@@ -51,6 +50,17 @@ export async function cliConfig(): Promise<HandoffConfig> {
  */
 export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => Promise<T>): Promise<T> {
   const config = await cliConfig();
+  if (config.database.kind === 'pglite') {
+    // Said before loading the database layers: a second at most, not after a long boot.
+    const server = await findRunningServer(config.dataDir);
+    if (server) {
+      throw new CliError(
+        `a Handoff server (pid ${server.pid}) holds the embedded database at ${server.url}: stop it first, ` +
+          'or do this through its admin API (`npx handoff admin-token`; docs/admin.md), or set DATABASE_URL to PostgreSQL or MariaDB',
+      );
+    }
+  }
+  const [{ pino }, { openDatabase }] = await Promise.all([import('pino'), import('../database/open-database.js')]);
   // Commands say what they did themselves; only errors from below are worth showing.
   const logger = pino({ level: 'error' }, pino.destination(2));
   const dataSource = await openDatabase(config, logger);
@@ -69,6 +79,13 @@ export async function withServices<T>(
   work: (services: INestApplicationContext, dataSource: HandoffDataSource) => Promise<T>,
 ): Promise<T> {
   const config = await cliConfig();
+  const [{ NestFactory }, { pino }, { HandoffModule }, { AppError }, { migrationStatus }] = await Promise.all([
+    import('@nestjs/core'),
+    import('pino'),
+    import('../handoff.module.js'),
+    import('../common/errors/app-error.js'),
+    import('../database/migration-runner.js'),
+  ]);
   return withDatabase(async (dataSource) => {
     const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
     if (pending.length > 0) {
@@ -86,6 +103,45 @@ export async function withServices<T>(
       throw error;
     } finally {
       await services.close();
+    }
+  });
+}
+
+/**
+ * Runs `work` with the directory's service, built without NestJS: listing users or accounts is one
+ * query, and booting every module for it would cost most of the command's time.
+ */
+export async function withDirectory<T>(work: (directory: DirectoryService) => Promise<T>): Promise<T> {
+  const config = await cliConfig();
+  const [{ AppError }, { migrationStatus }, { DirectoryService }, repositories] = await Promise.all([
+    import('../common/errors/app-error.js'),
+    import('../database/migration-runner.js'),
+    import('../directory/directory.service.js'),
+    Promise.all([
+      import('../directory/user.repository.js'),
+      import('../directory/account.repository.js'),
+      import('../directory/membership.repository.js'),
+      import('../directory/account-resource.repository.js'),
+    ]),
+  ]);
+  const [{ UserRepository }, { AccountRepository }, { MembershipRepository }, { AccountResourceRepository }] = repositories;
+  return withDatabase(async (dataSource) => {
+    const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
+    if (pending.length > 0) {
+      throw new CliError(`the database needs ${pending.length} migration(s): run \`handoff migrate up\` first`);
+    }
+    const directory = new DirectoryService(
+      new UserRepository(dataSource),
+      new AccountRepository(dataSource),
+      new MembershipRepository(dataSource),
+      new AccountResourceRepository(dataSource),
+      config,
+    );
+    try {
+      return await work(directory);
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(`${error.message} (${error.code})`);
+      throw error;
     }
   });
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { safeErrorMessage } from '../common/logger.js';
 import { StartupError } from '../common/startup-error.js';
+import { loadDotEnv } from '../config/dotenv.js';
 import { CliError } from './cli-context.js';
 import { registerAppCommands } from './commands/apps.command.js';
 import { registerBackupCommands } from './commands/backup.command.js';
@@ -9,14 +9,18 @@ import { registerDirectoryCommands } from './commands/directory.command.js';
 import { registerMaintenanceCommands } from './commands/maintenance.command.js';
 import { registerMigrateCommands } from './commands/migrate.command.js';
 import { registerSeedCommand } from './commands/seed.command.js';
+import { registerServerCommands } from './commands/server.command.js';
 import { registerStatisticsCommands } from './commands/statistics.command.js';
 import { registerTokenCommands } from './commands/tokens.command.js';
+
+loadDotEnv();
 
 const program = new Command('handoff')
   .description('Handoff: cross-app authentication tokens — operations CLI')
   .showHelpAfterError()
   .exitOverride();
 
+registerServerCommands(program);
 registerMigrateCommands(program);
 registerSeedCommand(program);
 registerDirectoryCommands(program);
@@ -36,6 +40,7 @@ try {
     process.stderr.write(`handoff: ${error.message}\n`);
     process.exitCode = 1;
   } else {
+    const { safeErrorMessage } = await import('../common/logger.js');
     process.stderr.write(`handoff: ${safeErrorMessage(error)}\n`);
     process.exitCode = 1;
   }

@@ -33,6 +33,7 @@ import { toValidationError } from '../common/validation.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { z } from 'zod';
 import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
+import { OwnSessionListSchema } from '../docs/response-schemas.js';
 
 /** SPEC §4, on the paths of the source app's published contract. */
 @HandoffRoutes()
@@ -121,7 +122,7 @@ export class CrossAppController {
   /** The caller's sessions, newest first; never a token or a hash. */
   @Get('sessions')
   @UseGuards(UserAuthGuard)
-  @ApiDoc({ summary: "The caller's handoff sessions, newest first (never a token)" })
+  @ApiDoc({ summary: "The caller's handoff sessions, newest first (never a token)", response: OwnSessionListSchema })
   sessions(
     @CurrentUser() user: AuthenticatedUser,
     @Query({ schema: SessionListQuerySchema }) query: { limit: number },

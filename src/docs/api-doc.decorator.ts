@@ -13,6 +13,10 @@ export interface ApiDocOptions {
   readonly errors?: readonly ErrorCode[];
   /** Request bodies are form-encoded (OAuth endpoints). */
   readonly form?: boolean;
+  /** A success body that is not JSON (an image, Prometheus text): its media type and JSON Schema. */
+  readonly produces?: { readonly type: string; readonly schema: Record<string, unknown> };
+  /** Who may call, when the route checks it itself rather than through a guard (OAuth client auth). */
+  readonly security?: ReadonlyArray<Record<string, string[]>>;
 }
 
 /** What the OpenAPI document at /docs says about a route that its code cannot tell. */

@@ -70,11 +70,13 @@ export class OpenApiService {
       info: {
         title: 'Handoff',
         version: '1',
+        license: { name: 'MIT', identifier: 'MIT' },
         description:
           'Cross-application authentication tokens. Every error has one shape (components.schemas.Error); ' +
           'clients branch on its stable `code`.',
       },
       servers: [{ url: this.publicUrl.origin }],
+      tags: TAGS.map(({ name, description }) => ({ name, description })),
       paths,
       components: {
         securitySchemes: {
@@ -130,7 +132,12 @@ export class OpenApiService {
       operationId: `${(controller as { name: string }).name.replace(/Controller$/, '')}.${methodName}`,
       summary: doc?.summary ?? methodName,
       ...(doc?.description ? { description: doc.description } : {}),
-      ...(guardInfo.length > 0 ? { security: guardInfo.flatMap((info) => info.security) } : {}),
+      tags: [tagOf((controller as { name: string }).name)],
+      ...(doc?.security
+        ? { security: doc.security }
+        : guardInfo.length > 0
+          ? { security: guardInfo.flatMap((info) => info.security) }
+          : { security: [] }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       responses: {
@@ -138,11 +145,25 @@ export class OpenApiService {
         [String(Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (method === RequestMethod.POST ? 201 : 200))]: {
           description: 'Success',
           ...(doc?.response ? { content: { 'application/json': { schema: jsonSchema(doc.response, 'output') } } } : {}),
+          ...(doc?.produces ? { content: { [doc.produces.type]: { schema: doc.produces.schema } } } : {}),
         },
         ...errorResponses(errors),
       },
     };
   }
+}
+
+/** Operations grouped by capability, after the controller that serves them. */
+const TAGS = [
+  { name: 'cross-app', description: 'The cross-app handoff', controllers: ['CrossAppController'] },
+  { name: 'qr-login', description: 'QR-code login and the OAuth 2.0 device grant', controllers: ['QrLoginController', 'DeviceGrantController'] },
+  { name: 'access-tokens', description: "The caller's identity and tokens; OAuth introspection and revocation; published keys", controllers: ['TokensController', 'OAuthController', 'WellKnownController'] },
+  { name: 'admin', description: "The operators' API (admin token)", controllers: ['AdminController', 'StatisticsController', 'DashboardApiController'] },
+  { name: 'operations', description: 'Health and metrics', controllers: ['HealthController', 'MetricsController'] },
+] as const;
+
+function tagOf(controllerName: string): string {
+  return TAGS.find((tag) => (tag.controllers as readonly string[]).includes(controllerName))?.name ?? 'other';
 }
 
 function toOpenApiPath(prefix: string, path: string): string {
@@ -166,10 +187,22 @@ function errorResponses(codes: Set<ErrorCode>): Record<string, unknown> {
         String(status),
         {
           description: list.join(', '),
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples: Object.fromEntries(list.map((code) => [code, { value: { statusCode: status, code } }])) } },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples: Object.fromEntries(list.map((code) => [code, { value: errorExample(status, code) }])) } },
         },
       ]),
   );
+}
+
+/** A whole error body, so that the example matches the Error schema. */
+function errorExample(status: number, code: ErrorCode): Record<string, unknown> {
+  return {
+    statusCode: status,
+    code,
+    message: `${code.toLowerCase().replace(/_/g, ' ')}`,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    path: '/api/…',
+    requestId: '5f0c6c1e-6f5a-4a8e-9a43-0d3c1f0b9e21',
+  };
 }
 
 function errorSchema(): Record<string, unknown> {

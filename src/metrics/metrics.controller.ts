@@ -12,7 +12,10 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @ApiDoc({ summary: 'Prometheus metrics (text exposition format); with HANDOFF_METRICS_TOKEN set, that token as a bearer token' })
+  @ApiDoc({
+    summary: 'Prometheus metrics (text exposition format); with HANDOFF_METRICS_TOKEN set, that token as a bearer token',
+    produces: { type: 'text/plain', schema: { type: 'string' } },
+  })
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.header('content-type', this.metrics.contentType);
     return this.metrics.render();

@@ -81,6 +81,12 @@ export class MetricsService {
     this.rateLimitRefusals.inc({ limit });
   }
 
+  /** Refusals this instance counted since it started, every limit together (the dashboard's figure). */
+  async rateLimitRefusalsTotal(): Promise<number> {
+    const { values } = await this.rateLimitRefusals.get();
+    return values.reduce((sum, sample) => sum + sample.value, 0);
+  }
+
   recordJobRun(job: string, outcome: 'succeeded' | 'failed'): void {
     this.jobRuns.inc({ job, outcome });
   }

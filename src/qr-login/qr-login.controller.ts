@@ -53,13 +53,21 @@ export class QrLoginController {
 
   /** The session id in the query, not the path: paths are logged, and the image shows the user code. */
   @Get('qr.svg')
-  @ApiDoc({ summary: "A pending request's QR code (SVG): it encodes verification_uri_complete", errors: ['NOT_FOUND'] })
+  @ApiDoc({
+    summary: "A pending request's QR code (SVG): it encodes verification_uri_complete",
+    errors: ['NOT_FOUND'],
+    produces: { type: 'image/svg+xml', schema: { type: 'string' } },
+  })
   qrSvg(@Query({ schema: QrImageQuerySchema }) query: { session_id: string }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     return this.qrImage(query.session_id, 'svg', reply);
   }
 
   @Get('qr.png')
-  @ApiDoc({ summary: "A pending request's QR code (PNG, 320 px)", errors: ['NOT_FOUND'] })
+  @ApiDoc({
+    summary: "A pending request's QR code (PNG, 320 px)",
+    errors: ['NOT_FOUND'],
+    produces: { type: 'image/png', schema: { type: 'string', contentMediaType: 'image/png' } },
+  })
   qrPng(@Query({ schema: QrImageQuerySchema }) query: { session_id: string }, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     return this.qrImage(query.session_id, 'png', reply);
   }

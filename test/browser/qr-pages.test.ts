@@ -26,8 +26,8 @@ describeEachDatabase('QR-code login pages in Chromium', (database, kind) => {
     server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: QR_HIGH_LIMITS, QR_LOGIN_POLL_INTERVAL: '1' });
     const created = await server.admin('POST', '/users', { email: 'test.user@example.com', name: 'Test User' });
     assert.equal(created.status, 201, created.text);
-    const issued = await server.admin<{ accessToken: string }>('POST', '/tokens', { email: 'test.user@example.com' });
-    userToken = issued.body.accessToken;
+    const issued = await server.admin<{ access_token: string }>('POST', '/tokens', { email: 'test.user@example.com' });
+    userToken = issued.body.access_token;
     browser = await launchChromium();
   });
   after(async () => {

@@ -5,6 +5,8 @@ import { CrossAppSession } from '../../src/cross-app/cross-app-session.entity.js
 import type { HandoffDataSource } from '../../src/database/data-source.js';
 import { DEMO_USER, seedDemoData } from '../../src/database/seed/demo-seed.js';
 import { User } from '../../src/directory/user.entity.js';
+import { TargetAppSecret } from '../../src/target-apps/target-app-secret.entity.js';
+import { TargetApp } from '../../src/target-apps/target-app.entity.js';
 import { openDataSource } from '../support/handoff.js';
 import { describeEachDatabase } from '../support/test-databases.js';
 
@@ -25,11 +27,17 @@ describeEachDatabase('demo seed', (database) => {
 
   test('creates the test user with one live and one expired session, hashes only', async () => {
     const tokens: string[] = [];
-    const result = await seedDemoData(dataSource, () => {
-      tokens.push(randomToken());
-      return tokens.at(-1)!;
+    const result = await seedDemoData(dataSource, {
+      newToken: () => {
+        tokens.push(randomToken());
+        return tokens.at(-1)!;
+      },
     });
     assert.equal(result.created, true);
+    assert.equal(result.appSecret, tokens.shift(), 'the demo app\'s secret is answered once');
+    const app = await dataSource.getRepository(TargetApp).findOneByOrFail({ name: 'hi-events' });
+    const secrets = await dataSource.getRepository(TargetAppSecret).findBy({ targetAppId: app.id });
+    assert.deepEqual(secrets.map((secret) => secret.secretHash), [sha256Hex(result.appSecret!)], 'only its hash is kept');
 
     const users = await dataSource.getRepository(User).find();
     assert.deepEqual(
@@ -60,6 +68,19 @@ describeEachDatabase('demo seed', (database) => {
     const beforeSecondRun = await snapshot();
     const again = await seedDemoData(dataSource);
     assert.equal(again.created, false);
+    assert.equal(again.renewed, false);
+    assert.equal(again.appSecret, null);
     assert.deepEqual(await snapshot(), beforeSecondRun);
+  });
+
+  test('a start after the live session expired renews it', async () => {
+    const sessions = dataSource.getRepository(CrossAppSession);
+    await sessions.update({ sourceApp: 'test' }, { expiresAt: new Date(Date.now() - 60_000) });
+    const renewed = await seedDemoData(dataSource);
+    assert.equal(renewed.renewed, true);
+    const live = (await sessions.find({ where: { userId: renewed.userId } })).filter((session) => session.isActive);
+    assert.equal(live.length, 1, 'one live session again');
+    assert.ok(Math.abs(live[0]!.expiresAt.getTime() - (Date.now() + 15 * 60_000)) < 60_000);
+    assert.equal((await seedDemoData(dataSource)).renewed, false, 'and only when none is live');
   });
 });

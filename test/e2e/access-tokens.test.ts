@@ -97,9 +97,9 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     assert.equal(listed.status, 200);
     assert.equal(listed.body.tokens.length, 1);
     const [listedToken] = listed.body.tokens;
-    assert.deepEqual(Object.keys(listedToken!).sort(), ['createdAt', 'disabled', 'expiresAt', 'id', 'updatedAt']);
+    assert.deepEqual(Object.keys(listedToken!).sort(), ['created_at', 'disabled', 'expires_at', 'id', 'updated_at']);
     assert.equal(listedToken!.disabled, false);
-    const hoursLeft = (Date.parse(String(listedToken!.expiresAt)) - Date.now()) / 3_600_000;
+    const hoursLeft = (Date.parse(String(listedToken!.expires_at)) - Date.now()) / 3_600_000;
     assert.ok(hoursLeft > 0.95 && hoursLeft <= 1, `expires in an hour, got ${hoursLeft}`);
     assert.ok(!listed.text.includes(token) && !listed.text.includes(sha256Hex(token)));
   });
@@ -252,9 +252,9 @@ describeEachDatabase('access tokens: issue, publish, verify, refuse', (database)
     const disabled = await server.userWithToken('disable-me@example.com');
     const deleted = await server.userWithToken('delete-me@example.com');
     const disable = await server.admin('POST', `/users/${disabled.userId}/disable`);
-    assert.deepEqual([disable.status, disable.body], [200, { tokensDisabled: 1 }]);
+    assert.deepEqual([disable.status, disable.body], [200, { tokens_disabled: 1 }]);
     const remove = await server.admin('DELETE', `/users/${deleted.userId}`);
-    assert.deepEqual([remove.status, remove.body], [200, { tokensDisabled: 1 }]);
+    assert.deepEqual([remove.status, remove.body], [200, { tokens_disabled: 1 }]);
     for (const { token } of [disabled, deleted]) {
       const refused = await server.request('GET', '/api/me', { token });
       assert.deepEqual([refused.status, refused.body.code], [401, 'TOKEN_INVALID']);

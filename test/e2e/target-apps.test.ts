@@ -25,7 +25,7 @@ describeEachDatabase('target apps: shared secrets and their rotation', (database
   }
 
   test('both secrets work during a rotation; the retired one stops; only hashes are kept', async () => {
-    const created = await server.admin<{ secret: string; app: { activeSecrets: number } }>('POST', '/apps', { name: 'rotating', origins: [] });
+    const created = await server.admin<{ secret: string; app: { active_secrets: number } }>('POST', '/apps', { name: 'rotating', origins: [] });
     assert.equal(created.status, 201);
     const first = created.body.secret;
     assert.match(first, /^[0-9a-f]{64}$/);
@@ -44,8 +44,8 @@ describeEachDatabase('target apps: shared secrets and their rotation', (database
     const last = await server.admin('POST', '/apps/rotating/retire-secret');
     assert.deepEqual([last.status, last.body.code], [409, 'SECRET_ROTATION_CONFLICT']);
 
-    const listed = await server.admin<{ apps: Array<{ name: string; activeSecrets: number }> }>('GET', '/apps');
-    assert.deepEqual(listed.body.apps.find((app) => app.name === 'rotating')?.activeSecrets, 1);
+    const listed = await server.admin<{ apps: Array<{ name: string; active_secrets: number }> }>('GET', '/apps');
+    assert.deepEqual(listed.body.apps.find((app) => app.name === 'rotating')?.active_secrets, 1);
     const stored = await server.dataSource.query('SELECT secret_hash FROM target_app_secrets');
     for (const row of stored) assert.ok(![first, second].includes(row.secret_hash), 'never the secret itself');
   });

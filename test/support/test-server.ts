@@ -43,7 +43,15 @@ export class TestServer {
 
   static async start(database: TestDatabase, env: Record<string, string> = {}): Promise<TestServer> {
     // Scheduled jobs stay off unless a test turns them on: they would move a test's old sessions.
-    const config = loadConfig({ ...database.env, PORT: '0', HANDOFF_ADMIN_TOKEN: ADMIN_TOKEN, HANDOFF_SCHEDULER: 'false', ...env });
+    // The demo seed stays off too (it registers the default target app, which tests register).
+    const config = loadConfig({
+      ...database.env,
+      PORT: '0',
+      HANDOFF_ADMIN_TOKEN: ADMIN_TOKEN,
+      HANDOFF_SCHEDULER: 'false',
+      HANDOFF_SEED_DEMO: 'false',
+      ...env,
+    });
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -104,9 +112,9 @@ export class TestServer {
     } else if (user.status !== 201) {
       throw new Error(`creating ${email}: ${user.status} ${user.text}`);
     }
-    const issued = await this.admin<{ accessToken: string }>('POST', '/tokens', { email, ...options });
+    const issued = await this.admin<{ access_token: string }>('POST', '/tokens', { email, ...options });
     if (issued.status !== 201) throw new Error(`issuing for ${email}: ${issued.status} ${issued.text}`);
-    return { userId: user.body.id, token: issued.body.accessToken };
+    return { userId: user.body.id, token: issued.body.access_token };
   }
 
   /** Registers a target app; returns its secret. */

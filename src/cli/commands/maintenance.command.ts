@@ -1,10 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { MaintenanceService } from '../../maintenance/maintenance.service.js';
+import type { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import type { PartitionsResultDto, PruneResultDto } from '../../maintenance/maintenance.schemas.js';
 import { parseDuration } from '../../maintenance/durations.js';
 import { CliError, out, withServices } from '../cli-context.js';
 import { parsePositiveInteger as positiveInteger } from './migrate.command.js';
 import { progressReporter } from '../progress.js';
+
+/** Loaded when a command runs: `--help` and other commands do without it. */
+const loadMaintenanceService = async (): Promise<typeof MaintenanceService> => (await import('../../maintenance/maintenance.service.js')).MaintenanceService;
 
 const DAY_SECONDS = 86_400;
 
@@ -17,8 +20,8 @@ export function registerMaintenanceCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (options: { grace?: number; batchSize?: number; json?: boolean }) => {
       const progress = progressReporter();
-      const result = await withServices((services) =>
-        services.get(MaintenanceService).cleanup({ graceSeconds: options.grace, batchSize: options.batchSize, onProgress: progress.listener }),
+      const result = await withServices(async (services) =>
+        services.get(await loadMaintenanceService()).cleanup({ graceSeconds: options.grace, batchSize: options.batchSize, onProgress: progress.listener }),
       ).finally(() => progress.stop());
       if (options.json) out.data(JSON.stringify(result));
       out.info(
@@ -38,7 +41,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .description("create the current and next months' partitions")
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await withServices((services) => services.get(MaintenanceService).ensurePartitions());
+      const result = await withServices(async (services) => services.get(await loadMaintenanceService()).ensurePartitions());
       printPartitions(result, options.json);
       if (result.partitioned) out.info(result.created.length > 0 ? `created ${result.created.join(', ')}` : 'every partition was there already');
     });
@@ -46,7 +49,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      printPartitions(await withServices((services) => services.get(MaintenanceService).listPartitions()), options.json);
+      printPartitions(await withServices(async (services) => services.get(await loadMaintenanceService()).listPartitions()), options.json);
     });
   pruneCommand(partitions, 'drop the partitions older than the retention (the same as `archive prune`)');
 }
@@ -61,7 +64,7 @@ function pruneCommand(parent: Command, description: string): void {
 }
 
 async function prune(options: { olderThan?: number; json?: boolean }): Promise<void> {
-  const result: PruneResultDto = await withServices((services) => services.get(MaintenanceService).pruneArchive(options.olderThan));
+  const result: PruneResultDto = await withServices(async (services) => services.get(await loadMaintenanceService()).pruneArchive(options.olderThan));
   if (options.json) out.data(JSON.stringify(result));
   out.info(
     `archived sessions created before ${result.cutoff}: dropped ${result.partitionsDropped.length} partition(s)` +

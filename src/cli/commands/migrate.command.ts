@@ -1,7 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../common/errors/app-error.js';
-import { migrateUp, migrationStatus, revertMigrations } from '../../database/migration-runner.js';
 import { CliError, out, withDatabase } from '../cli-context.js';
+
+/** TypeORM and the migrations are loaded when a migrate command runs. */
+const runner = () => import('../../database/migration-runner.js');
 
 export function registerMigrateCommands(program: Command): void {
   const migrate = program.command('migrate').description('apply, revert or list database migrations');
@@ -10,7 +12,7 @@ export function registerMigrateCommands(program: Command): void {
     .command('up')
     .description('apply every pending migration')
     .action(async () => {
-      const { adopted, applied } = await withDatabase(migrateUp).catch((error: unknown) => {
+      const { adopted, applied } = await withDatabase(async (dataSource) => (await runner()).migrateUp(dataSource)).catch((error: unknown) => {
         if (error instanceof AppError) throw new CliError(`${error.message} (${error.code})`);
         throw error;
       });
@@ -27,7 +29,7 @@ export function registerMigrateCommands(program: Command): void {
     .option('--all', 'revert every applied migration')
     .action(async (options: { steps: number; all?: boolean }) => {
       const steps = options.all ? Number.POSITIVE_INFINITY : options.steps;
-      const reverted = await withDatabase((dataSource) => revertMigrations(dataSource, steps));
+      const reverted = await withDatabase(async (dataSource) => (await runner()).revertMigrations(dataSource, steps));
       out.info(reverted.length === 0 ? 'nothing to revert' : `reverted ${reverted.length}:`);
       for (const name of reverted) out.info(`  ${name}`);
     });
@@ -37,7 +39,7 @@ export function registerMigrateCommands(program: Command): void {
     .description('list migrations and whether each is applied')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const states = await withDatabase(migrationStatus);
+      const states = await withDatabase(async (dataSource) => (await runner()).migrationStatus(dataSource));
       if (options.json) {
         out.data(JSON.stringify(states));
         return;

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { StatsQuerySchema } from '../../statistics/statistics.schemas.js';
-import { StatisticsService } from '../../statistics/statistics.service.js';
+import type { StatisticsService } from '../../statistics/statistics.service.js';
 import { out, parseOption, withServices } from '../cli-context.js';
+import { alignedTable, bar, formatBytes } from '../table.js';
+
+/** Loaded when a command runs: `--help` and other commands do without it. */
+const loadStatisticsService = async (): Promise<typeof StatisticsService> => (await import('../../statistics/statistics.service.js')).StatisticsService;
 
 export function registerStatisticsCommands(program: Command): void {
   program
@@ -11,7 +15,14 @@ export function registerStatisticsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { days: string; json?: boolean }) => {
       const count = parseOption('--days', StatsQuerySchema.shape.days, options.days);
-      const stats = await withServices((services) => services.get(StatisticsService).daily(count));
+      const stats = await withServices(async (services) => services.get(await loadStatisticsService()).daily(count));
+      if (!options.json && process.stdout.isTTY) {
+        // At a terminal: aligned columns and a bar of the sessions created each day.
+        const max = Math.max(...stats.days.map((day) => day.created));
+        const rows = stats.days.map((day) => [day.date, ...[day.created, day.used, day.revoked, day.expired].map(String), bar(day.created, max)]);
+        for (const line of alignedTable(['date', 'created', 'used', 'revoked', 'expired', ''], rows, [false, true, true, true, true])) out.data(line);
+        return;
+      }
       if (!options.json) out.info('date\tcreated\tused\trevoked\texpired');
       out.table(options.json, stats, () => stats.days.map((day) => [day.date, day.created, day.used, day.revoked, day.expired].join('\t')));
     });
@@ -21,17 +32,28 @@ export function registerStatisticsCommands(program: Command): void {
     .description("the database's table and index statistics for Handoff's tables")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const report = await withServices((services) => services.get(StatisticsService).monitor());
+      const report = await withServices(async (services) => services.get(await loadStatisticsService()).monitor());
       if (options.json) {
         out.data(JSON.stringify(report));
         return;
       }
       const cell = (value: string | number | null) => (value === null ? '-' : String(value));
-      out.info('table\tinserts\tupdates\tdeletes\tlive\tdead\tlast_vacuum\tlast_autovacuum\tlast_analyze\tlast_autoanalyze\tbytes');
-      for (const t of report.tables) {
-        out.data([t.table, t.inserts, t.updates, t.deletes, t.live_tuples, t.dead_tuples, t.last_vacuum, t.last_autovacuum, t.last_analyze, t.last_autoanalyze, t.total_bytes].map(cell).join('\t'));
+      // Sizes as a person reads them (`--json` keeps bytes); aligned at a terminal, TSV for scripts.
+      const tables = report.tables.map((t) =>
+        [t.table, t.inserts, t.updates, t.deletes, t.live_tuples, t.dead_tuples, t.last_vacuum, t.last_autovacuum, t.last_analyze, t.last_autoanalyze].map(cell).concat(formatBytes(t.total_bytes)),
+      );
+      const indexes = report.indexes.map((i) => [i.table, i.index, i.scans, i.reads, i.fetches].map(cell).concat(formatBytes(i.size_bytes)));
+      const tableHeader = ['table', 'inserts', 'updates', 'deletes', 'live', 'dead', 'last_vacuum', 'last_autovacuum', 'last_analyze', 'last_autoanalyze', 'size'];
+      const indexHeader = ['table', 'index', 'scans', 'reads', 'fetches', 'size'];
+      if (process.stdout.isTTY) {
+        for (const line of alignedTable(tableHeader, tables, [false, true, true, true, true, true, false, false, false, false, true])) out.data(line);
+        out.data('');
+        for (const line of alignedTable(indexHeader, indexes, [false, false, true, true, true, true])) out.data(line);
+        return;
       }
-      out.info('table\tindex\tscans\treads\tfetches\tbytes');
-      for (const i of report.indexes) out.data([i.table, i.index, i.scans, i.reads, i.fetches, i.size_bytes].map(cell).join('\t'));
+      out.info(tableHeader.join('\t'));
+      for (const row of tables) out.data(row.join('\t'));
+      out.info(indexHeader.join('\t'));
+      for (const row of indexes) out.data(row.join('\t'));
     });
 }

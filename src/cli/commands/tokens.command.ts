@@ -1,9 +1,15 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { AdminService } from '../../admin/admin.service.js';
+import type { AdminService } from '../../admin/admin.service.js';
 import { emailSchema } from '../../directory/directory.schemas.js';
-import { SigningKeysService } from '../../signing-keys/signing-keys.service.js';
+import type { SigningKeysService } from '../../signing-keys/signing-keys.service.js';
 import { appNameSchema } from '../../target-apps/target-apps.schemas.js';
+import { parseDuration } from '../../maintenance/durations.js';
 import { out, parseOption, withServices } from '../cli-context.js';
+
+/** Loaded when a command runs: `--help` and other commands do without it. */
+const loadAdminService = async (): Promise<typeof AdminService> => (await import('../../admin/admin.service.js')).AdminService;
+/** Loaded when a command runs: `--help` and other commands do without it. */
+const loadSigningKeysService = async (): Promise<typeof SigningKeysService> => (await import('../../signing-keys/signing-keys.service.js')).SigningKeysService;
 
 export function registerTokenCommands(program: Command): void {
   program
@@ -12,14 +18,14 @@ export function registerTokenCommands(program: Command): void {
     .command('issue')
     .description('issue an access token (JWT) for a user; prints only the token')
     .requiredOption('--user <email>')
-    .option('--ttl <seconds>', 'lifetime in seconds (default ACCESS_TOKEN_TTL)', parseSeconds)
+    .option('--ttl <duration>', 'lifetime, e.g. 15m, 1h, 7d (default ACCESS_TOKEN_TTL)', ttlOption)
     .option('--audience <app>', "a target app's name, for a token meant for that app")
     .action(async (options: { user: string; ttl?: number; audience?: string }) => {
       const email = parseOption('--user', emailSchema, options.user);
       const audience = options.audience === undefined ? undefined : parseOption('--audience', appNameSchema, options.audience);
       const issued = await withServices(async (services, dataSource) => {
-        await services.get(SigningKeysService).ensureKey(dataSource);
-        return services.get(AdminService).issueToken({ email }, { ttlSeconds: options.ttl, audience });
+        await services.get(await loadSigningKeysService()).ensureKey(dataSource);
+        return services.get(await loadAdminService()).issueToken({ email }, { ttlSeconds: options.ttl, audience });
       });
       out.data(issued.accessToken);
       out.info(`issued token ${issued.tokenId} for ${email}, expires ${issued.expiresAt}`);
@@ -31,7 +37,7 @@ export function registerTokenCommands(program: Command): void {
     .description('make a new current signing key; the previous one stays published until its tokens expire')
     .action(async () => {
       const result = await withServices(async (services, dataSource) => {
-        const signingKeys = services.get(SigningKeysService);
+        const signingKeys = services.get(await loadSigningKeysService());
         await signingKeys.ensureKey(dataSource);
         return signingKeys.rotate();
       });
@@ -42,15 +48,16 @@ export function registerTokenCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await withServices((services) => services.get(SigningKeysService).list());
+      const list = await withServices(async (services) => services.get(await loadSigningKeysService()).list());
       out.table(options.json, list, () =>
         list.map((key) => [key.kid, key.algorithm, key.status, key.createdAt, key.publishUntil ?? ''].join('\t')),
       );
     });
 }
 
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 60) throw new InvalidArgumentError('must be a whole number of seconds, at least 60');
+/** Written like every duration of the CLI (`90s`, `15m`, `1h`, `90d`); a token lives a minute at least. */
+function ttlOption(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds < 60) throw new InvalidArgumentError('must be a duration of at least 60s, such as 15m, 1h or 7d');
   return seconds;
 }
