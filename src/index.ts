@@ -19,3 +19,4 @@ export { AppError as HandoffServiceError } from './common/errors/app-error.js';
 export { type ErrorCode as HandoffErrorCode } from './common/errors/error-codes.js';
 export { embeddedDatabase, parseDatabaseUrl } from './config/database-url.js';
 export { corsOptionsFor as handoffCorsOptions } from './common/cors.js';
+export { applyDialectColumns } from './database/dialect-columns.js';

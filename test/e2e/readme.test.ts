@@ -45,12 +45,10 @@ describe('README', () => {
     assert.ok(Buffer.byteLength(README) <= 8_500, `README is ${Buffer.byteLength(README)} bytes`);
     assert.match(README, /^npm ci && npm start$/m);
     assert.match(README, /^npm test$/m, 'CI reads the literal `npm test`');
-    // Written in parallel branches (perf, hardening, schema, SDK, embedding); the others must exist here.
-    const elsewhere = new Set(['docs/benchmarks.md', 'docs/hardening.md', 'docs/schema.md', 'docs/sdk.md', 'docs/embedding.md']);
     const linked = [...README.matchAll(/\]\((docs\/[^)#]+)\)/g)].map((match) => match[1]!);
     assert.ok(linked.length >= 8);
     for (const path of linked) {
-      if (!elsewhere.has(path)) assert.ok(existsSync(join(ROOT, path)), `${path} exists`);
+      assert.ok(existsSync(join(ROOT, path)), `${path} exists`);
     }
   });
 
