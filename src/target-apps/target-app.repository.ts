@@ -34,6 +34,18 @@ export class TargetAppRepository {
     return this.dataSource.getRepository(TargetApp).findOneBy({ name });
   }
 
+  /** The app of this name as authentication needs it; on generate's path (behind a 2 s cache), hence plain SQL. */
+  async findRowByName(name: string): Promise<AppRow | null> {
+    const { rows } = await execute<RawApp>(
+      this.dataSource,
+      `SELECT ${APP_COLUMNS} FROM target_apps a WHERE a.name = ${placeholder(dialectOf(this.dataSource), 1)}`,
+      [name],
+      'target-apps:by-name',
+    );
+    const [row] = rows;
+    return row ? toAppRow(row) : null;
+  }
+
   /**
    * The app of this name with the hashes of its active secrets, in one query whether or not the
    * app exists (an unknown name must not answer faster).

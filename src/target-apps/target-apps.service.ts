@@ -106,8 +106,7 @@ export class TargetAppsService {
   async find(name: string): Promise<AuthenticatedApp | null> {
     const cached = this.byName.get(name);
     if (cached) return cached;
-    const row = await this.repository.findByName(name);
-    const app = row ? { id: row.id, name: row.name, allowedOrigins: row.allowedOrigins, publicClient: row.publicClient } : null;
+    const app = await this.repository.findRowByName(name);
     if (app) this.byName.set(name, app, Date.now() + APP_CACHE_MS);
     return app;
   }
