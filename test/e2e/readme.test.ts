@@ -61,7 +61,8 @@ describe('README', () => {
 
     before(async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'handoff-readme-'));
-      server = await startServerProcess({ HANDOFF_DATA_DIR: dataDir, PORT: '0' });
+      // A first start on PGlite creates its database: slow on a busy machine.
+      server = await startServerProcess({ HANDOFF_DATA_DIR: dataDir, PORT: '0' }, { timeoutMs: 240_000 });
       server.child.stderr?.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
     });
     after(async () => {

@@ -52,7 +52,10 @@ export interface ServerProcess {
 }
 
 /** Starts `node dist/src/main.js` and waits until it prints the URL it listens on. */
-export async function startServerProcess(env: Readonly<Record<string, string>>): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Readonly<Record<string, string>>,
+  { timeoutMs = 60_000 }: { timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT,
     // The URL is read from the info-level log line.
@@ -63,8 +66,8 @@ export async function startServerProcess(env: Readonly<Record<string, string>>):
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error('the server did not print its URL within 60 s'));
-    }, 60_000);
+      reject(new Error(`the server did not print its URL within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     let seen = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();

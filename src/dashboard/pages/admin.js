@@ -135,7 +135,7 @@
       ],
       // One tick per day at most, labelled with the UTC date.
       axes: [
-        { stroke: 'currentColor', incrs: [86400, 7 * 86400], values: (_u, ticks) => ticks.map((ts) => new Date(ts * 1000).toISOString().slice(5, 10)) },
+        { stroke: 'currentColor', incrs: [86400, 2 * 86400, 7 * 86400], space: 40, values: (_u, ticks) => ticks.map((ts) => new Date(ts * 1000).toISOString().slice(5, 10)) },
         { stroke: 'currentColor' },
       ],
     };
