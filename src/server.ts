@@ -15,7 +15,7 @@ import type { HandoffConfig } from './config/config.js';
 import { resolveSecrets } from './config/dev-secrets.js';
 import { PublicUrl } from './config/public-url.js';
 import type { HandoffDataSource } from './database/data-source.js';
-import { runPendingMigrations } from './database/migration-runner.js';
+import { migrateUp } from './database/migration-runner.js';
 import { openDatabase } from './database/open-database.js';
 import { seedDemoData } from './database/seed/demo-seed.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -90,7 +90,10 @@ export async function startServer(givenConfig: HandoffConfig, logger: Logger): P
 async function prepareDatabase(config: HandoffConfig, dataSource: HandoffDataSource, logger: Logger): Promise<string | null> {
   if (config.migrationsRun) {
     try {
-      const applied = await runPendingMigrations(dataSource);
+      const { adopted, applied } = await migrateUp(dataSource);
+      if (adopted.length > 0) {
+        logger.info({ migrations: adopted }, 'took over tables made from the design documents: recorded their migrations');
+      }
       if (applied.length > 0) logger.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
     } catch (error) {
       const code = error instanceof AppError ? ` (${error.code})` : '';

@@ -36,7 +36,10 @@ export async function adoptDesignDocumentTables(dataSource: DataSource): Promise
     const plans: AdoptionPlan[] = [];
     const problems: string[] = [];
     for (const adoptable of ADOPTABLE_TABLES) {
-      if (!adoptable.stages.every((stage) => stage.migrations.every((name) => known.has(name)))) continue;
+      const names = adoptable.stages.flatMap((stage) => stage.migrations);
+      if (!names.every((name) => known.has(name))) continue;
+      // The usual case, at every start: nothing to take over, no catalogue to read.
+      if (names.every((name) => recorded.has(name))) continue;
       if (!(await queryRunner.hasTable(adoptable.table))) continue;
       const outcome = planAdoption(adoptable, dialect, await tableShape(queryRunner, adoptable.table), recorded);
       if (typeof outcome === 'string') problems.push(outcome);
