@@ -22,7 +22,7 @@ if (missing.length > 0) {
 
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=300000', '--test-force-exit', ...process.argv.slice(2), ...files],
+  ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-force-exit', ...process.argv.slice(2), ...files],
   { stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
