@@ -79,6 +79,9 @@ function exactOrigin(entry: string): string | undefined {
   return (url.protocol === 'http:' || url.protocol === 'https:') && bare && !/[?#]/.test(ending) ? url.origin : undefined;
 }
 
+/** A table or column name of a host app (HANDOFF_DIRECTORY), used in SQL: a plain identifier. */
+const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)');
+
 /** `[{"issuer": …, "audience": …, "jwks_uri" | "secret": …}]`. */
 const externalIssuersSchema = jsonSchema(z.array(externalIssuerSchema));
 
@@ -180,9 +183,9 @@ const envSchema = z.object({
   // TypeORM CLI in the host's project; a host's code gives the same to HandoffModule.forRoot.
   HANDOFF_DIRECTORY: jsonSchema(
     z.strictObject({
-      users: z.strictObject({ table: z.string(), id: z.string(), email: z.string(), name: z.string().nullable(), disabledAt: z.string().nullable() }).partial().optional(),
-      accounts: z.strictObject({ table: z.string(), id: z.string(), name: z.string(), slug: z.string() }).partial().optional(),
-      memberships: z.strictObject({ table: z.string(), userId: z.string(), accountId: z.string(), role: z.string() }).partial().optional(),
+      users: z.strictObject({ table: sqlIdentifier, id: sqlIdentifier, email: sqlIdentifier, name: sqlIdentifier.nullable(), disabledAt: sqlIdentifier.nullable() }).partial().optional(),
+      accounts: z.strictObject({ table: sqlIdentifier, id: sqlIdentifier, name: sqlIdentifier, slug: sqlIdentifier }).partial().optional(),
+      memberships: z.strictObject({ table: sqlIdentifier, userId: sqlIdentifier, accountId: sqlIdentifier, role: sqlIdentifier }).partial().optional(),
     }),
   ).optional(),
   QR_LOGIN_EXPIRY: z.coerce.number().int().min(60).max(3600).default(600),

@@ -45,7 +45,10 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export class HostTablesError extends Error {}
 
-/** The host's mapping with Handoff's defaults filled in; names checked to be plain identifiers. */
+/**
+ * The host's mapping with Handoff's defaults filled in; names checked to be plain identifiers.
+ * Any mapping, even `{}`, means the tables are the host's: Handoff never creates or alters them.
+ */
 export function resolveHostTables(options: HostTablesOptions | undefined): HostTables {
   if (!options) return STANDALONE_TABLES;
   const defaults = STANDALONE_TABLES;
@@ -63,7 +66,6 @@ export function resolveHostTables(options: HostTablesOptions | undefined): HostT
       }
     }
   }
-  if (JSON.stringify({ ...tables, standalone: true }) === JSON.stringify(STANDALONE_TABLES)) return STANDALONE_TABLES;
   return Object.freeze(tables);
 }
 
