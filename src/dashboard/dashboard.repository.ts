@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import type { OverviewDto, SessionSearchDto, SessionState, SessionSummaryDto } from './dashboard.schemas.js';
+import { DirectorySql } from '../directory/directory-sql.js';
 
 interface RawSession {
   id: number | string;
@@ -37,14 +38,15 @@ export class DashboardRepository {
       values.push(value);
       return placeholder(this.dialect, values.length);
     };
-    if (search.email) conditions.push(`LOWER(u.email) LIKE ${bind(`%${escapeLike(search.email.toLowerCase())}%`)}`);
+    const user = new DirectorySql(this.dialect).userJoin('u', 's.user_id');
+    if (search.email) conditions.push(`LOWER(${user.email}) LIKE ${bind(`%${escapeLike(search.email.toLowerCase())}%`)}`);
     if (search.app) conditions.push(`s.target_app = ${bind(search.app)}`);
     if (search.state) conditions.push(`${STATE_SQL(now)} = ${bind(search.state)}`);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = (await this.dataSource.query(
-      `SELECT s.id, s.user_id, u.email, s.account_id, s.source_app, s.target_app, ${STATE_SQL(now)} AS state,
+      `SELECT s.id, s.user_id, ${user.email} AS email, s.account_id, s.source_app, s.target_app, ${STATE_SQL(now)} AS state,
               s.created_at, s.expires_at, s.used_at, s.revoked_at, s.ip_address, s.user_agent
-         FROM cross_app_sessions s JOIN users u ON u.id = s.user_id
+         FROM cross_app_sessions s ${user.join}
          ${where} ORDER BY s.id DESC LIMIT ${Number(search.limit)}`,
       values,
     )) as RawSession[];

@@ -23,6 +23,15 @@ export class DirectorySql {
     return `LEFT JOIN ${this.q(users.table)} ${alias} ON ${alias}.${this.q(users.id)} = ${userIdSql}${this.enabled(alias, ' AND ')}`;
   }
 
+  /** `JOIN` of user `alias` (enabled or not) whose id is `userIdSql`, and its email column. */
+  userJoin(alias: string, userIdSql: string): { join: string; email: string } {
+    const { users } = this.tables;
+    return {
+      join: `JOIN ${this.q(users.table)} ${alias} ON ${alias}.${this.q(users.id)} = ${userIdSql}`,
+      email: `${alias}.${this.q(users.email)}`,
+    };
+  }
+
   /** `LEFT JOIN` of membership `alias` of user `userIdSql` in account `accountIdSql`. */
   membershipJoin(alias: string, userIdSql: string, accountIdSql: string): string {
     const { memberships } = this.tables;
