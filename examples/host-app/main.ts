@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     imports: [
       HostDatabaseModule,
       HandoffModule.forRootAsync({
+        imports: [HostDatabaseModule],
         directory: HOST_DIRECTORY,
         routePrefix: 'handoff',
         inject: [DataSource],

@@ -75,7 +75,8 @@ export class AuthenticationService {
 
   /** The host app's signed-in user (host-authentication.ts), if it is an enabled user. */
   async authenticateHostUser(userId: number | null): Promise<AuthenticatedUser> {
-    if (userId === null) {
+    // Whatever the host's callback returned: only a row id is looked up.
+    if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0) {
       throw new AppError('AUTH_REQUIRED', 'Sign in to the application first', {
         headers: { 'www-authenticate': 'Bearer realm="handoff"' },
       });

@@ -4,9 +4,9 @@ import type { IncomingMessage } from 'node:http';
  * A host app's own sign-in, as a credential for Handoff's user routes (SPEC §10): given the
  * request (Fastify's or Express'), the id of the host user signed in with the host's session, or
  * null. Handoff then treats the request as that user's, as it would a Bearer token's. Used only
- * when the request has no Authorization header. The host's session cookie should be SameSite
- * (Lax or Strict): Handoff's user routes take JSON bodies only, which another site cannot send
- * with the cookie without a CORS preflight.
+ * when the request has no Authorization header. A request that changes something (not GET) is
+ * then accepted only from a page of the same origin (Sec-Fetch-Site, or Origin equal to
+ * HANDOFF_PUBLIC_URL): the cookie alone would let another site's form approve a sign-in.
  */
 export type HostAuthentication = (request: HostRequest) => Promise<number | null> | number | null;
 

@@ -1,4 +1,5 @@
 import { DATA_TABLES } from '../database/handoff-tables.js';
+import { hostTables } from '../database/host-tables.js';
 
 export interface BackupTable {
   readonly name: (typeof DATA_TABLES)[number];
@@ -60,3 +61,13 @@ export const BACKUP_TABLES: readonly BackupTable[] = ORDER.map((name) => ({
   identity: IDENTITY[name] ?? [],
   ...(EXCLUSIVE[name] ? { exclusiveWith: EXCLUSIVE[name] } : {}),
 }));
+
+const DIRECTORY_TABLES: ReadonlySet<string> = new Set(['users', 'accounts', 'account_members']);
+
+/**
+ * The tables this deployment backs up: embedded in a host app (SPEC §10), the users, accounts
+ * and memberships are the host's tables, the host's to back up, and never Handoff's to restore.
+ */
+export function backupTables(): readonly BackupTable[] {
+  return hostTables().standalone ? BACKUP_TABLES : BACKUP_TABLES.filter((table) => !DIRECTORY_TABLES.has(table.name));
+}

@@ -19,7 +19,7 @@ import {
   TableChecksum,
   type TableHeader,
 } from './backup-format.js';
-import { BACKUP_TABLES, type BackupTable } from './backup-tables.js';
+import { type BackupTable, backupTables } from './backup-tables.js';
 import { invalidBackup as invalid } from './backup.errors.js';
 import type { BackupOptions, BackupSummaryDto, BackupTableSummaryDto, RestoreSummaryDto, RestoreTableSummaryDto } from './backup.schemas.js';
 import { BackupRepository } from './backup.repository.js';
@@ -44,7 +44,7 @@ export class BackupService {
   async backup(output: Writable, options: BackupOptions = {}): Promise<BackupSummaryDto> {
     const tables: BackupTableSummaryDto[] = [];
     const columnsOf = new Map<string, BackupColumn[]>();
-    for (const table of BACKUP_TABLES) columnsOf.set(table.name, await this.backups.columns(table.name));
+    for (const table of backupTables()) columnsOf.set(table.name, await this.backups.columns(table.name));
     await this.backups.snapshot((manager) =>
       pipeline(Readable.from(this.fileLines(manager, columnsOf, tables, options)), createGzip(), output),
     );
@@ -59,7 +59,7 @@ export class BackupService {
     options: BackupOptions,
   ): AsyncGenerator<string> {
     yield line({ format: BACKUP_FORMAT, version: BACKUP_VERSION, database: this.backups.dialect, created_at: new Date().toISOString() });
-    for (const table of BACKUP_TABLES) tables.push(yield* this.tableLines(manager, table, columnsOf.get(table.name)!, options));
+    for (const table of backupTables()) tables.push(yield* this.tableLines(manager, table, columnsOf.get(table.name)!, options));
   }
 
   /**
@@ -84,7 +84,7 @@ export class BackupService {
         tables.push(await this.restoreTable(source, header, options));
       }
       for (const table of tables) {
-        const spec = BACKUP_TABLES.find((candidate) => candidate.name === table.table)!;
+        const spec = backupTables().find((candidate) => candidate.name === table.table)!;
         if ((await this.backups.columns(spec.name)).some((column) => column.name === 'id')) {
           await this.backups.raiseSequence(spec.name, spec.exclusiveWith);
         }
@@ -121,7 +121,7 @@ export class BackupService {
   }
 
   private async restoreTable(source: AsyncGenerator<string>, header: TableHeader, options: BackupOptions): Promise<RestoreTableSummaryDto> {
-    const spec = BACKUP_TABLES.find((table) => table.name === header.table);
+    const spec = backupTables().find((table) => table.name === header.table);
     if (!spec) throw invalid(`unknown table ${header.table}`);
     const restore = new TableRestore(this.backups, this.maintenance, spec, header, await this.backups.columns(spec.name));
     const check = spec.name === 'signing_keys' ? this.signingKeyCheck(header) : undefined;

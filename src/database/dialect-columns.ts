@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { dialectOf } from './dialect.js';
+import { entities } from './entities.js';
 
 /**
  * What an entity cannot say in its (dialect-neutral) decorators: the column attributes that the
@@ -30,11 +31,16 @@ export const TEXT_COLLATION = 'utf8mb4_unicode_ci';
 
 const STRING_TYPES = new Set(['char', 'varchar', 'character varying', 'text', 'simple-json']);
 
-/** Makes `dataSource`'s entity metadata say what Handoff's migrations create on its dialect. */
+/**
+ * Makes `dataSource`'s entity metadata say what Handoff's migrations create on its dialect. Only
+ * Handoff's entities: a host's own, in the same DataSource, keep what their decorators say.
+ */
 export function applyDialectColumns(dataSource: DataSource): void {
   const dialect = dialectOf(dataSource);
   const binary = BINARY_COLLATIONS[dataSource.options.type === 'mariadb' ? 'mariadb' : 'mysql'];
+  const handoff: ReadonlySet<unknown> = new Set(entities);
   for (const entity of dataSource.entityMetadatas) {
+    if (!handoff.has(entity.target)) continue;
     for (const column of entity.columns) {
       const key = `${entity.tableName}.${column.databaseName}`;
       if (dialect === 'postgres') {

@@ -60,12 +60,15 @@ export function resolveHostTables(options: HostTablesOptions | undefined): HostT
   };
   for (const [group, columns] of Object.entries(tables)) {
     if (typeof columns !== 'object') continue;
-    for (const [key, value] of Object.entries(columns as Record<string, string | null>)) {
-      if (value !== null && !IDENTIFIER.test(value)) {
+    for (const [key, value] of Object.entries(columns as Record<string, unknown>)) {
+      // null turns an optional column off (name, disabledAt); anything else must be a name.
+      if (value === null && (key === 'name' || key === 'disabledAt')) continue;
+      if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
         throw new HostTablesError(`directory.${group}.${key}: "${value}" is not a plain SQL identifier (letters, digits, _)`);
       }
     }
   }
+  resolved.add(tables);
   return Object.freeze(tables);
 }
 
@@ -78,8 +81,15 @@ export function resolveHostTables(options: HostTablesOptions | undefined): HostT
 let inForce: HostTables = STANDALONE_TABLES;
 
 export function useHostTables(options: HostTablesOptions | HostTables | undefined): HostTables {
-  inForce = options && 'standalone' in options ? (options as HostTables) : resolveHostTables(options as HostTablesOptions | undefined);
+  // A resolved mapping (from resolveHostTables) is taken as it is; anything else is resolved.
+  inForce = options === STANDALONE_TABLES || isResolved(options) ? (options as HostTables) : resolveHostTables(options as HostTablesOptions | undefined);
   return inForce;
+}
+
+const resolved = new WeakSet<object>();
+
+function isResolved(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && resolved.has(options);
 }
 
 export function hostTables(): HostTables {

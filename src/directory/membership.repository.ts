@@ -47,9 +47,10 @@ export class MembershipRepository {
     const { rows } = await execute<{ id: number; email: string; name: string | null; role: string | null }>(
       this.dataSource,
       `SELECT active.id, active.email, active.name, ${directory.roleColumn('m')}
-       FROM (${directory.selectActiveUser((column) => `${column('id')} = ${placeholder(dialect, 2)}`)}) active
-       ${directory.membershipJoin('m', 'active.id', placeholder(dialect, 1))}`,
-      [accountId, userId],
+       FROM (${directory.selectActiveUser((column) => `${column('id')} = ${placeholder(dialect, 1)}`)}) active
+       ${directory.membershipJoin('m', 'active.id', placeholder(dialect, 2))}`,
+      // In the order the placeholders stand in the text: MySQL's `?` bind by position.
+      [userId, accountId],
       'directory:user-with-role',
     );
     const [row] = rows;

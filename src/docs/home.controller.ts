@@ -13,17 +13,17 @@ const HOME_PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Handoff</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/qr-login/assets/pages.css">
+<link rel="stylesheet" href="qr-login/assets/pages.css">
 </head>
 <body>
 <main>
 <h1>Handoff</h1>
 <p>Cross-application authentication tokens: handoffs between apps, QR-code login, an access-token registry.</p>
 <ul>
-<li><a href="/admin">Dashboard</a>: sessions, target apps, tokens, health (admin token)</li>
-<li><a href="/docs">API documentation</a> (OpenAPI)</li>
-<li><a href="/qr">Sign in with a QR code</a> and <a href="/device">approve a sign-in</a></li>
-<li><a href="/health/ready">Health</a> · <a href="/.well-known/oauth-authorization-server">OAuth metadata</a></li>
+<li><a href="admin">Dashboard</a>: sessions, target apps, tokens, health (admin token)</li>
+<li><a href="docs">API documentation</a> (OpenAPI)</li>
+<li><a href="qr">Sign in with a QR code</a> and <a href="device">approve a sign-in</a></li>
+<li><a href="health/ready">Health</a> · <a href=".well-known/oauth-authorization-server">OAuth metadata</a></li>
 </ul>
 </main>
 </body>

@@ -82,7 +82,13 @@ export function exampleAppsSuite(only: TestDatabaseKind): void {
       await phone.page.locator('#approve').waitFor({ state: 'visible' });
       assert.equal(await phone.page.textContent('#who'), 'Signed in as Ada Lovelace');
       await phone.page.screenshot({ path: join(ARTIFACTS, `example-approve-${kind}.png`), fullPage: true });
-      await phone.page.click('#approve');
+      // The host's cookie alone, from another site's form, approves nothing.
+    const forged = await phone.context.request.post(`${apps.host.url}/handoff/api/qr-auth/approve`, {
+      form: { user_code: approvalUrl.split('user_code=')[1]!, decision: 'approve' },
+      headers: { origin: apps.ticketing.url, 'sec-fetch-site': 'cross-site' },
+    });
+    assert.equal(forged.status(), 403);
+    await phone.page.click('#approve');
       await waitForExpression(phone.page, "document.body.dataset.state === 'approved'");
 
       await desktopPage.waitForURL(`${apps.ticketing.url}/welcome`, { timeout: 30_000 });

@@ -100,7 +100,7 @@
   // ---- sections ----
   async function loadOverview() {
     const days = $('days').value;
-    const [overview, stats] = await Promise.all([api('GET', '/api/admin/overview'), api('GET', `/api/admin/stats?days=${days}`)]);
+    const [overview, stats] = await Promise.all([api('GET', 'api/admin/overview'), api('GET', `api/admin/stats?days=${days}`)]);
     $('active-sessions').textContent = number(overview.active_sessions);
     $('validations').textContent = number(overview.validations_last_minute);
     $('refusals').textContent = number(overview.rate_limit_refusals);
@@ -148,7 +148,7 @@
     if ($('search-email').value.trim()) params.set('email', $('search-email').value.trim());
     if ($('search-app').value.trim()) params.set('app', $('search-app').value.trim());
     if ($('search-state').value) params.set('state', $('search-state').value);
-    const { sessions } = await api('GET', `/api/admin/sessions?${params}`);
+    const { sessions } = await api('GET', `api/admin/sessions?${params}`);
     fill(
       'sessions-table',
       sessions.map((session) => [
@@ -171,13 +171,13 @@
   }
 
   async function revokeSessions(body, what) {
-    const { revoked } = await api('POST', '/api/cross-app/revoke', body);
+    const { revoked } = await api('POST', 'api/cross-app/revoke', body);
     say(`Revoked ${what}: ${revoked} session(s).`);
     await loadSessions();
   }
 
   async function loadApps() {
-    const { apps } = await api('GET', '/api/admin/apps');
+    const { apps } = await api('GET', 'api/admin/apps');
     fill(
       'apps-table',
       apps.map((app) => [
@@ -188,9 +188,9 @@
         app.public_client
           ? '–'
           : actions(
-              button('Rotate', async () => showSecret(`New secret of ${app.name}`, (await api('POST', `/api/admin/apps/${app.name}/rotate-secret`)).secret), 'secondary', `Rotate the secret of ${app.name}`),
+              button('Rotate', async () => showSecret(`New secret of ${app.name}`, (await api('POST', `api/admin/apps/${app.name}/rotate-secret`)).secret), 'secondary', `Rotate the secret of ${app.name}`),
               button('Retire old', async () => {
-                await api('POST', `/api/admin/apps/${app.name}/retire-secret`);
+                await api('POST', `api/admin/apps/${app.name}/retire-secret`);
                 say(`Retired the older secret of ${app.name}.`);
                 await loadApps();
               }, 'secondary', `Retire the older secret of ${app.name}`),
@@ -212,7 +212,7 @@
     event.preventDefault();
     const name = $('app-name').value.trim();
     const origins = $('app-origins').value.split(',').map((origin) => origin.trim()).filter(Boolean);
-    const created = await api('POST', '/api/admin/apps', { name, origins, public: $('app-public').checked });
+    const created = await api('POST', 'api/admin/apps', { name, origins, public: $('app-public').checked });
     $('app-form').reset();
     if (created.secret) await showSecret(`Shared secret of ${name}`, created.secret);
     else {
@@ -222,10 +222,10 @@
   }
 
   async function loadTokens() {
-    const { keys } = await api('GET', '/api/admin/keys');
+    const { keys } = await api('GET', 'api/admin/keys');
     fill('keys-table', keys.map((key) => [key.kid, key.algorithm, key.status, age(key.created_at), when(key.publish_until)]), 'No key yet');
     if (!tokenUser) return;
-    const { tokens } = await api('GET', `/api/admin/users/${tokenUser.id}/tokens`);
+    const { tokens } = await api('GET', `api/admin/users/${tokenUser.id}/tokens`);
     $('revoke-all-tokens').disabled = tokens.every((token) => token.disabled);
     fill(
       'tokens-table',
@@ -237,7 +237,7 @@
         token.disabled
           ? '–'
           : button('Revoke', async () => {
-              await api('POST', `/api/admin/users/${tokenUser.id}/tokens/${token.id}/revoke`);
+              await api('POST', `api/admin/users/${tokenUser.id}/tokens/${token.id}/revoke`);
               say(`Revoked token ${token.id}.`);
               await loadTokens();
             }, 'danger', `Revoke token ${token.id}`),
@@ -249,7 +249,7 @@
   async function findTokenUser(event) {
     event.preventDefault();
     const email = $('token-email').value.trim().toLowerCase();
-    const { users } = await api('GET', '/api/admin/users');
+    const { users } = await api('GET', 'api/admin/users');
     tokenUser = users.find((user) => user.email.toLowerCase() === email) ?? null;
     if (!tokenUser) {
       fill('tokens-table', [], `No user ${email}`);
@@ -260,13 +260,13 @@
   }
 
   async function revokeAllTokens() {
-    const { revoked } = await api('POST', `/api/admin/users/${tokenUser.id}/tokens/revoke-all`);
+    const { revoked } = await api('POST', `api/admin/users/${tokenUser.id}/tokens/revoke-all`);
     say(`Revoked ${revoked} token(s) of ${tokenUser.email}.`);
     await loadTokens();
   }
 
   async function loadHealth() {
-    const report = await api('GET', '/api/admin/monitor');
+    const report = await api('GET', 'api/admin/monitor');
     fill(
       'tables-table',
       report.tables.map((t) => [t.table, number(t.live_tuples), number(t.dead_tuples), number(t.inserts), number(t.updates), number(t.deletes), when(t.last_vacuum ?? t.last_autovacuum), bytes(t.total_bytes)]),
@@ -293,7 +293,7 @@
     adminToken = $('admin-token').value.trim();
     $('admin-token').value = '';
     try {
-      await api('GET', '/api/admin/overview');
+      await api('GET', 'api/admin/overview');
     } catch (error) {
       if (error.message !== 'signed out') say(error.message, true);
       return;

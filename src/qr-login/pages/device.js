@@ -47,13 +47,21 @@ async function start() {
   const me = await api('GET', 'api/me');
   if (me.status === 401) {
     if (!token) return show('sign-in');
+    // A stale token: forget it everywhere, and try once more as the host app's session, if any.
     sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
     token = null;
-    return show('sign-in', 'That access token is not valid (any more). Paste another.');
+    const again = await api('GET', 'api/me');
+    if (!again.ok) return show('sign-in', 'That access token is not valid (any more). Paste another.');
+    return signedIn(again.data);
   }
   if (!me.ok) return show('error', me.data.message ?? 'Handoff cannot be reached.');
+  await signedIn(me.data);
+}
+
+async function signedIn(user) {
   $('who').hidden = false;
-  $('who').textContent = `Signed in as ${me.data.name ?? me.data.email}`;
+  $('who').textContent = `Signed in as ${user.name ?? user.email}`;
   if (!userCode) return enterCode();
   await lookUp();
 }
