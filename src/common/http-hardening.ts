@@ -24,7 +24,7 @@ export function hardenedServerOptions(config: HandoffConfig, logger: Logger) {
   return {
     requestTimeout: requestTimeoutMs,
     connectionTimeout: idleTimeoutMs,
-    keepAliveTimeout: Math.min(5_000, idleTimeoutMs),
+    keepAliveTimeout: idleTimeoutMs,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     serverFactory: (handler: RequestListener) => limitedServer(handler, config),
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket, logger),
@@ -43,7 +43,9 @@ function limitedServer(handler: RequestListener, config: HandoffConfig): Server 
     {
       requestTimeout: requestTimeoutMs,
       headersTimeout: requestTimeoutMs,
-      keepAliveTimeout: Math.min(5_000, idleTimeoutMs),
+      // As long as the idle timeout, and announced (`Keep-Alive: timeout=…`): a client that reuses
+      // a connection the server is closing gets a reset, which a loaded client easily races into.
+      keepAliveTimeout: idleTimeoutMs,
       // Node checks the request timeout this often (default 30 s); a check per second keeps the bound near its value.
       connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
     },

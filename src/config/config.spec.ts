@@ -19,8 +19,8 @@ describe('loadConfig', () => {
   test('defaults to PGlite under ./.data, port 3000 on loopback, with the demo seed', () => {
     const config = loadConfig({}, '/srv/handoff');
     assert.deepEqual(config.database, { kind: 'pglite', directory: '/srv/handoff/.data/pglite' });
-    assert.deepEqual(config.server, { host: '127.0.0.1', port: 3000, requestTimeoutMs: 15_000, idleTimeoutMs: 10_000, maxConnectionsPerIp: 256 });
-    assert.equal(config.databaseQueryTimeoutMs, 5_000);
+    assert.deepEqual(config.server, { host: '127.0.0.1', port: 3000, requestTimeoutMs: 15_000, idleTimeoutMs: 65_000, maxConnectionsPerIp: 1_024 });
+    assert.equal(config.databaseQueryTimeoutMs, 10_000);
     assert.equal(config.seedDemo, true);
     assert.equal(config.migrationsRun, true);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.database));

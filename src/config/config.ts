@@ -141,10 +141,10 @@ const envSchema = z.object({
   // the partitions' lock on connections of their own while its batches use another; one is left
   // for requests.
   DATABASE_POOL_SIZE: z.coerce.number().int().min(5).max(500).default(10),
-  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
-  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
-  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(256),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
+  HTTP_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_024),
   HANDOFF_DATA_DIR: z.string().min(1).default('.data'),
   HANDOFF_MIGRATIONS_RUN: z.stringbool().default(true),
   HANDOFF_SEED_DEMO: z.stringbool().optional(),
