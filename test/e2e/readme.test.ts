@@ -55,7 +55,6 @@ describe('README', () => {
   describe('"Try it", run as written against a fresh server', () => {
     let dataDir: string;
     let server: ServerProcess;
-    let serverStderr = '';
     // The reader's shell need not know the server's port: a wrong PORT there must not matter.
     const shellEnv = (): Record<string, string> => ({ HANDOFF_DATA_DIR: dataDir, PORT: '1' });
 
@@ -63,7 +62,6 @@ describe('README', () => {
       dataDir = await mkdtemp(join(tmpdir(), 'handoff-readme-'));
       // A first start on PGlite creates its database: slow on a busy machine.
       server = await startServerProcess({ HANDOFF_DATA_DIR: dataDir, PORT: '0' }, { timeoutMs: 240_000 });
-      server.child.stderr?.on('data', (chunk: Buffer) => (serverStderr += chunk.toString()));
     });
     after(async () => {
       assert.equal((await server?.stop())?.code, 0);
@@ -86,7 +84,9 @@ describe('README', () => {
     });
 
     test('the demo demos: generate-session with {} and a validate work right after the first start', async () => {
-      await waitFor(() => /shared secret \(shown once\):\n {2}[0-9a-f]{64}/.test(serverStderr));
+      // Read from the start: the secret is written right after the address the start waited for.
+      await waitFor(() => /shared secret \(shown once\):\n {2}[0-9a-f]{64}/.test(server.stderr()));
+      const serverStderr = server.stderr();
       const appSecret = /registered the demo target app "hi-events"; its shared secret \(shown once\):\n {2}([0-9a-f]{64})/.exec(serverStderr)?.[1];
       assert.ok(appSecret, serverStderr);
       const admin = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as { adminToken: string };
@@ -116,8 +116,9 @@ describe('README', () => {
       assert.match(home.headers.get('content-type') ?? '', /^text\/html/);
       assert.match(home.headers.get('content-security-policy') ?? '', /default-src 'none'/);
       const html = await home.text();
-      for (const link of ['/admin', '/docs', '/qr', '/device']) assert.ok(html.includes(`href="${link}"`), link);
-      for (const link of ['/admin', '/docs', '/qr']) assert.notEqual((await fetch(`${server.url}${link}`)).status, 404, link);
+      // Relative links: the same page works under a host app's route prefix.
+      for (const link of ['admin', 'docs', 'qr', 'device']) assert.ok(html.includes(`href="${link}"`), link);
+      for (const link of ['admin', 'docs', 'qr']) assert.notEqual((await fetch(new URL(link, `${server.url}/`))).status, 404, link);
     });
 
     test('has one block per capability', () => {

@@ -47,6 +47,8 @@ export async function finished(child: ChildProcess): Promise<Finished> {
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** What the process wrote to stderr so far, from its start. */
+  stderr(): string;
   /** Sends SIGINT and waits for the process to end. */
   stop(): Promise<Finished>;
 }
@@ -63,6 +65,8 @@ export async function startServerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const result = finished(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -85,6 +89,7 @@ export async function startServerProcess(
   return {
     url,
     child,
+    stderr: () => stderr,
     async stop() {
       child.kill('SIGINT');
       return result;
