@@ -71,6 +71,12 @@ export class BenchProcess {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   }
 
+  /** Read and write system calls the process has made so far (socket sends and receives, mostly), from /proc. */
+  async syscalls(): Promise<{ reads: number; writes: number }> {
+    const io = await readFile(`/proc/${this.child.pid}/io`, 'utf8').catch(() => '');
+    return { reads: Number(/^syscr:\s+(\d+)/m.exec(io)?.[1] ?? 0), writes: Number(/^syscw:\s+(\d+)/m.exec(io)?.[1] ?? 0) };
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));

@@ -32,7 +32,7 @@ export async function population(server: BenchServer, count: number): Promise<Cl
   for (let index = 0; index < count; index++) {
     const email = `bench-${index}@example.com`;
     const user = await server.admin<{ id: number }>('POST', '/users', { email, name: `Bench ${index}` });
-    const { accessToken } = await server.admin<{ accessToken: string }>('POST', '/tokens', { email });
+    const { access_token: accessToken } = await server.admin<{ access_token: string }>('POST', '/tokens', { email });
     const app = `bench-app-${index}`;
     const { secret } = await server.admin<{ secret: string }>('POST', '/apps', { name: app, origins: [] });
     const { jti } = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { jti: string };

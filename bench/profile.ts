@@ -1,0 +1,101 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BenchDatabaseHandle, type BenchProcess, BenchServer, startReference } from './bench-server.js';
+import { population } from './handoff-scenarios.js';
+import { generateScenario, LiveTokens } from './hot-path.js';
+import { type HttpScenario, measureHttp } from './load.js';
+import { seedSessions } from './seed-sessions.js';
+
+/**
+ * `npm run bench:profile`: where Handoff's server spends its CPU on the hot path. One Handoff on a
+ * new PostgreSQL database (`--sessions`, default 200,000), started with `node --cpu-prof`, under
+ * `--seconds` (default 10) of generate-session, then of validate-session, from 16 clients; then
+ * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
+ * rate-limit counters in Redis. The .cpuprofile is kept (its path printed) for a closer look.
+ */
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function and per package (node_modules/<name>, node:internal, Handoff's own). */
+function summarise(profile: Profile, top: number): string[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const total = [...self.values()].reduce((sum, value) => sum + value, 0);
+  const functions = new Map<string, number>();
+  const packages = new Map<string, number>();
+  for (const [id, micros] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const where = url.replace(/^file:\/\//, '');
+    const modules = where.lastIndexOf('node_modules/');
+    const pkg = modules >= 0
+      ? where.slice(modules + 13).split('/').slice(0, where.slice(modules + 13).startsWith('@') ? 2 : 1).join('/')
+      : where.includes('/dist/') ? `handoff ${where.slice(where.indexOf('/dist/') + 6).split('/').slice(0, 2).join('/')}` : where === '' ? `(${functionName || 'native'})` : 'node';
+    packages.set(pkg, (packages.get(pkg) ?? 0) + micros);
+    const key = `${functionName || '(anonymous)'} ${where.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + micros);
+  }
+  const lines = (map: Map<string, number>) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)} %  ${name}`);
+  return ['self time by package:', ...lines(packages), '', 'self time by function:', ...lines(functions)];
+}
+
+async function measure(label: string, service: BenchProcess, scenarios: ReadonlyArray<readonly [string, HttpScenario]>, seconds: number): Promise<void> {
+  for (const [name, scenario] of scenarios) {
+    const before = await service.syscalls();
+    const figures = await measureHttp(service.url, scenario, seconds, 16, false);
+    const after = await service.syscalls();
+    const requests = figures.requestsPerSecond * seconds;
+    process.stdout.write(
+      `${label} ${name}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99} ms, ${figures.failures} failed, ` +
+        `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request\n`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(option('seconds', '10'));
+  const sessions = Number(option('sessions', '200000'));
+  const profileDir = await mkdtemp(join(tmpdir(), 'handoff-profile-'));
+  const database = await BenchDatabaseHandle.create('postgres');
+  const env: Record<string, string> = process.argv.includes('--redis') ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `profile-${process.pid}` } : {};
+  const server = await BenchServer.start(database, { env, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] });
+  try {
+    const clients = await population(server, 16);
+    await seedSessions(database.url!, clients, sessions);
+    const tokens = new LiveTokens(clients, sessions);
+    await measure('Handoff', server, [['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]], seconds);
+    // The same load on the reference, for its system calls per request (it is not profiled).
+    const reference = await startReference(database);
+    try {
+      await measure('reference', reference, [['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]], seconds);
+    } finally {
+      await reference.stop();
+    }
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
+  const [file] = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no profile written');
+  const profile = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as Profile;
+  for (const line of summarise(profile, Number(option('top', '40')))) process.stdout.write(`${line}\n`);
+  process.stdout.write(`\nprofile: ${join(profileDir, file)}\n`);
+  if (process.argv.includes('--discard')) await rm(profileDir, { recursive: true });
+}
+
+await main();
