@@ -126,6 +126,8 @@ export interface HotPathResult {
   readonly endpoint: 'generate' | 'validate';
   readonly database: string;
   readonly counters: 'postgres' | 'mariadb' | 'redis';
+  /** Which build ran: this checkout's, or the one `--baseline-root` named (a before/after in one run). */
+  readonly build: 'this' | 'baseline';
   readonly requestsPerSecond: number;
   readonly p50: number;
   readonly p99: number;
@@ -144,13 +146,15 @@ export function hotPathResult(
   counters: HotPathResult['counters'],
   handoff: ServiceFigures,
   reference: ServiceFigures | undefined,
+  build: HotPathResult['build'] = 'this',
 ): HotPathResult {
   const round = (value: number) => Math.round(value * 100) / 100;
   return {
-    scenario: `${endpoint} ${database} counters=${counters}`,
+    scenario: `${endpoint} ${database} counters=${counters}${build === 'baseline' ? ' (baseline)' : ''}`,
     endpoint,
     database,
     counters,
+    build,
     requestsPerSecond: handoff.requestsPerSecond,
     p50: handoff.p50,
     p99: handoff.p99,

@@ -12,7 +12,8 @@ import { seedSessions } from './seed-sessions.js';
  * new PostgreSQL database (`--sessions`, default 200,000), started with `node --cpu-prof`, under
  * `--seconds` (default 10) of generate-session, then of validate-session, from 16 clients; then
  * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
- * rate-limit counters in Redis. The .cpuprofile is kept (its path printed) for a closer look.
+ * rate-limit counters in Redis; `--no-profile` measures without the profiler (CPU per request and
+ * system calls only); `--only generate|validate` runs one endpoint. The .cpuprofile is kept (its path printed) for a closer look.
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -56,12 +57,13 @@ function summarise(profile: Profile, top: number): string[] {
 
 async function measure(label: string, service: BenchProcess, scenarios: ReadonlyArray<readonly [string, HttpScenario]>, seconds: number): Promise<void> {
   for (const [name, scenario] of scenarios) {
-    const before = await service.syscalls();
+    const [before, cpuBefore] = [await service.syscalls(), await service.cpuMs()];
     const figures = await measureHttp(service.url, scenario, seconds, 16, false);
-    const after = await service.syscalls();
+    const [after, cpuAfter] = [await service.syscalls(), await service.cpuMs()];
     const requests = figures.requestsPerSecond * seconds;
     process.stdout.write(
       `${label} ${name}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99} ms, ${figures.failures} failed, ` +
+        `${Math.round(((cpuAfter - cpuBefore) * 1000) / requests)} µs CPU, ` +
         `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request\n`,
     );
   }
@@ -73,16 +75,25 @@ async function main(): Promise<void> {
   const profileDir = await mkdtemp(join(tmpdir(), 'handoff-profile-'));
   const database = await BenchDatabaseHandle.create('postgres');
   const env: Record<string, string> = process.argv.includes('--redis') ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `profile-${process.pid}` } : {};
-  const server = await BenchServer.start(database, { env, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] });
+  // `--env NAME=value` (repeatable): Handoff's environment, for an experiment (LOG_LEVEL=warn…).
+  process.argv.forEach((argument, index) => {
+    const setting = argument === '--env' ? process.argv[index + 1] : undefined;
+    if (setting?.includes('=')) env[setting.slice(0, setting.indexOf('='))] = setting.slice(setting.indexOf('=') + 1);
+  });
+  const profiled = !process.argv.includes('--no-profile');
+  const server = await BenchServer.start(database, { env, nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
   try {
     const clients = await population(server, 16);
     await seedSessions(database.url!, clients, sessions);
     const tokens = new LiveTokens(clients, sessions);
-    await measure('Handoff', server, [['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]], seconds);
+    const only = option('only', '');
+    const scenarios = () =>
+      ([['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]] as const).filter(([name]) => !only || name === only);
+    await measure('Handoff', server, scenarios(), seconds);
     // The same load on the reference, for its system calls per request (it is not profiled).
     const reference = await startReference(database);
     try {
-      await measure('reference', reference, [['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]], seconds);
+      await measure('reference', reference, scenarios(), seconds);
     } finally {
       await reference.stop();
     }
@@ -90,6 +101,7 @@ async function main(): Promise<void> {
     await server.stop();
     await database.drop();
   }
+  if (!profiled) return;
   const [file] = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
   const profile = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as Profile;

@@ -17,7 +17,8 @@ import { seedSessions } from './seed-sessions.js';
  * file (`--json`, default bench-results.json). Bounded: each measurement warms up 2 s, then runs
  * `--seconds` (default 10).
  * Options: --database postgres|pglite, --connections N (16), --only hotpath|cleanup,
- * --no-mariadb, --mariadb-sessions N (100,000), --handoff-root DIR (another checkout's build, for a before/after comparison).
+ * --no-mariadb, --mariadb-sessions N (100,000), --handoff-root DIR (another checkout's build instead of this one's),
+ * --baseline-root DIR (another checkout's build beside this one's, interleaved in the same run: a before/after).
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -32,6 +33,8 @@ interface Settings {
   /** Fewer on MariaDB: its bulk insert of a million hashed rows takes minutes here. */
   readonly mariadbSessions: number;
   readonly root: string | undefined;
+  /** Another checkout's build measured in the same interleaved run (`--baseline-root`). */
+  readonly baselineRoot: string | undefined;
 }
 
 interface Output {
@@ -56,7 +59,7 @@ async function stopAll(processes: ReadonlyArray<BenchProcess | undefined>): Prom
 
 /** Each endpoint on each service in turn: the reference first, then Handoff's configurations. */
 async function hotPath(
-  services: ReadonlyArray<{ server: BenchProcess; counters: HotPathResult['counters'] }>,
+  services: ReadonlyArray<{ server: BenchProcess; counters: HotPathResult['counters']; build?: HotPathResult['build'] }>,
   reference: BenchProcess | undefined,
   database: string,
   clients: readonly Client[],
@@ -67,13 +70,15 @@ async function hotPath(
   for (const endpoint of ['generate', 'validate'] as const) {
     if (endpoint === 'validate' && !tokens) continue;
     const scenario = () => (endpoint === 'generate' ? generateScenario(clients) : tokens!.validateScenario());
-    process.stderr.write(`measuring ${endpoint} (${database}): ${[reference ? 'the reference' : undefined, ...services.map((service) => `Handoff, counters in ${service.counters}`)].filter(Boolean).join('; ')}, interleaved…\n`);
+    process.stderr.write(
+      `measuring ${endpoint} (${database}): ${[reference ? 'the reference' : undefined, ...services.map((service) => `Handoff${service.build === 'baseline' ? ' (baseline)' : ''}, counters in ${service.counters}`)].filter(Boolean).join('; ')}, interleaved…\n`,
+    );
     const all = [...(reference ? [reference] : []), ...services.map((service) => service.server)];
     const figures = await measureInterleaved(all, scenario, settings.seconds, settings.connections);
     const referenceFigures = reference ? figures.shift() : undefined;
     if (referenceFigures) output.references[`${endpoint} ${database}`] = referenceFigures;
-    for (const [index, { counters }] of services.entries()) {
-      output.hotPath.push(hotPathResult(endpoint, database, counters, figures[index]!, referenceFigures));
+    for (const [index, { counters, build }] of services.entries()) {
+      output.hotPath.push(hotPathResult(endpoint, database, counters, figures[index]!, referenceFigures, build));
     }
   }
 }
@@ -90,19 +95,28 @@ async function onPostgres(settings: Settings, only: string | undefined, output: 
     const server = await BenchServer.start(database, { root: settings.root });
     let redisServer: BenchServer | undefined;
     let reference: BenchProcess | undefined;
+    const baselines: BenchServer[] = [];
     const pool = new pg.Pool({ connectionString: database.url, max: 16 });
     try {
       const clients = await population(server, settings.connections);
       const seedSeconds = await seeded(database, clients, settings.sessions);
       const tokens = new LiveTokens(clients, settings.sessions);
       if (only !== 'cleanup') {
-        redisServer = (await redisReachable())
-          ? await BenchServer.start(database, { root: settings.root, env: { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}` } })
-          : undefined;
+        const redis = await redisReachable();
+        const redisEnv = () => ({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}` });
+        redisServer = redis ? await BenchServer.start(database, { root: settings.root, env: redisEnv() }) : undefined;
+        if (settings.baselineRoot) {
+          baselines.push(await BenchServer.start(database, { root: settings.baselineRoot }));
+          if (redis) baselines.push(await BenchServer.start(database, { root: settings.baselineRoot, env: redisEnv() }));
+        }
         reference = await startReference(database);
-        const services = [{ server: server as BenchProcess, counters: 'postgres' as const }, ...(redisServer ? [{ server: redisServer, counters: 'redis' as const }] : [])];
+        const services = [
+          { server: server as BenchProcess, counters: 'postgres' as const },
+          ...(redisServer ? [{ server: redisServer, counters: 'redis' as const }] : []),
+          ...baselines.map((baseline, index) => ({ server: baseline as BenchProcess, counters: index === 0 ? ('postgres' as const) : ('redis' as const), build: 'baseline' as const })),
+        ];
         await hotPath(services, reference, 'postgres', clients, tokens, settings, output);
-        await stopAll([reference, redisServer]);
+        await stopAll([reference, redisServer, ...baselines]);
         printHotPath(settings.connections, output.hotPath, new Map(Object.entries(output.references)));
       }
       if (!only) await otherScenarios(server, clients, pool, settings, output);
@@ -112,7 +126,7 @@ async function onPostgres(settings: Settings, only: string | undefined, output: 
       }
     } finally {
       await pool.end();
-      await stopAll([server, redisServer, reference]);
+      await stopAll([server, redisServer, reference, ...baselines]);
     }
   });
 }
@@ -183,6 +197,7 @@ async function main(): Promise<void> {
     sessions: Number(option('sessions', '1000000')),
     mariadbSessions: Number(option('mariadb-sessions', '100000')),
     root: process.argv.includes('--handoff-root') ? option('handoff-root', '') : undefined,
+    baselineRoot: process.argv.includes('--baseline-root') ? option('baseline-root', '') : undefined,
   };
   const output: Output = { hotPath: [], references: {}, other: [] };
   const started = performance.now();

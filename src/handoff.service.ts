@@ -5,7 +5,6 @@ import { toValidationError } from './common/validation.js';
 import { type GeneratedSessionDto, type GenerateSessionDto, GenerateSessionSchema } from './cross-app/cross-app.schemas.js';
 import { CrossAppService } from './cross-app/cross-app.service.js';
 import { DirectoryService } from './directory/directory.service.js';
-import { RateLimitsService } from './rate-limits/rate-limits.service.js';
 import type { RegisteredTargetAppDto } from './target-apps/target-apps.schemas.js';
 import { TargetAppsService } from './target-apps/target-apps.service.js';
 
@@ -19,7 +18,6 @@ export class HandoffService {
   constructor(
     private readonly crossApp: CrossAppService,
     private readonly directory: DirectoryService,
-    private readonly rateLimits: RateLimitsService,
     private readonly accessTokens: AccessTokensService,
     private readonly targetApps: TargetAppsService,
   ) {}
@@ -29,9 +27,7 @@ export class HandoffService {
     const parsed = GenerateSessionSchema.safeParse(input);
     if (!parsed.success) throw toValidationError(parsed.error.issues);
     const user = await this.directory.getActiveUser({ id: userId });
-    return this.crossApp.generate(user, parsed.data, origin, () =>
-      this.rateLimits.consume('generate', user.id, undefined, { userId: user.id, ip: origin.ip }),
-    );
+    return this.crossApp.generate({ ...user, credential: { kind: 'host' } }, parsed.data, origin);
   }
 
   /**

@@ -9,7 +9,7 @@ import { enableCors } from './common/cors.js';
 import { AppError } from './common/errors/app-error.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
 import { hardenedServerOptions, registerHardeningHooks, routeMethods } from './common/http-hardening.js';
-import { NestPinoLogger } from './common/logger.js';
+import { NestPinoLogger, unredacted } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
 import type { HandoffConfig } from './config/config.js';
 import { resolveSecrets } from './config/dev-secrets.js';
@@ -145,13 +145,15 @@ async function createApp(
   enableCors(app, config);
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  // Its fields are the request's id (a checked pattern), method, path, status and time.
+  const requestLogger = unredacted(logger);
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', request.id);
   });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
     // The path only: query strings may carry tokens.
-    logger.info(
+    requestLogger.info(
       {
         requestId: request.id,
         method: request.method,

@@ -11,12 +11,20 @@ import { PublicUrl } from '../config/public-url.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import type { AuthUserToken } from './auth-user-token.entity.js';
-import { AuthUserTokenRepository } from './auth-user-token.repository.js';
+import { AuthUserTokenRepository, type RegisteredTokenRow } from './auth-user-token.repository.js';
+import type { SqlParameters } from '../database/sql.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 
 /** Far above any token Handoff issues; longer input is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 4096;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** What the registry is searched by: the verified token's hash, jti and user. */
+export interface RegistryClaims {
+  readonly tokenHash: string;
+  readonly jti: string;
+  readonly userId: number;
+}
 
 export interface IssuedAccessToken {
   accessToken: string;
@@ -155,18 +163,30 @@ export class AccessTokensService {
   }
 
   /** The second half: the token's registry row, by hash and jti, must exist and be enabled. */
-  async registeredTokenId(claims: { tokenHash: string; jti: string; userId: number }): Promise<number> {
+  async registeredTokenId(claims: RegistryClaims): Promise<number> {
     const row = await this.registry.findEnabledByHashAndJti(claims.tokenHash, claims.jti);
     if (!row || row.userId !== claims.userId) throw invalidToken('ERR_NOT_IN_REGISTRY');
     return row.id;
   }
 
   /**
-   * registeredTokenId and the token's user, read in one statement: what authentication needs on
-   * every request. The user is null when disabled or gone.
+   * The token's enabled registry row and its user (null when disabled or gone), read in one
+   * statement: what authentication needs on every request. Judge it with registeredFrom.
    */
-  async registeredTokenWithUser(claims: { tokenHash: string; jti: string; userId: number }): Promise<{ tokenId: number; user: ActiveUser | null }> {
-    const row = await this.registry.findEnabledWithActiveUser(claims.tokenHash, claims.jti);
+  registeredRow(claims: RegistryClaims): Promise<RegisteredTokenRow | null> {
+    return this.registry.findEnabledWithActiveUser(claims.tokenHash, claims.jti);
+  }
+
+  /**
+   * registeredRow's SELECT, for another capability's statement that reads the registry in its
+   * own round trip (generate-session).
+   */
+  registrySql(claims: RegistryClaims, parameters: SqlParameters): string {
+    return this.registry.enabledWithActiveUserSql(parameters, claims.tokenHash, claims.jti);
+  }
+
+  /** The registry row (null: none enabled) of these claims, or TOKEN_INVALID. */
+  registeredFrom(claims: RegistryClaims, row: RegisteredTokenRow | null): { tokenId: number; user: ActiveUser | null } {
     if (!row || row.userId !== claims.userId) throw invalidToken('ERR_NOT_IN_REGISTRY');
     return { tokenId: row.id, user: row.user };
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf, placeholder } from '../database/dialect.js';
-import { execute } from '../database/sql.js';
+import { execute, SqlParameters } from '../database/sql.js';
 import { type ActiveUserColumns, activeUserFrom, DirectorySql } from '../directory/directory-sql.js';
 import { AuthUserToken } from './auth-user-token.entity.js';
 
@@ -11,6 +11,24 @@ export interface NewAccessTokenRecord {
   readonly tokenHash: string;
   readonly jti: string;
   readonly expiresAt: Date;
+}
+
+/** What AuthUserTokenRepository.enabledWithActiveUserSql's columns read. */
+export interface RegistryColumns extends ActiveUserColumns {
+  token_id: number | string | null;
+  token_user_id: number | string | null;
+}
+
+/** An enabled registry row with its user (null when disabled or gone). */
+export interface RegisteredTokenRow {
+  readonly id: number;
+  readonly userId: number;
+  readonly user: { id: number; email: string; name: string | null } | null;
+}
+
+export function registeredTokenFrom(row: RegistryColumns | undefined): RegisteredTokenRow | null {
+  if (!row || row.token_id === null) return null;
+  return { id: Number(row.token_id), userId: Number(row.token_user_id), user: activeUserFrom(row) };
 }
 
 /** The access-token registry: one row per issued JWT, found by the JWT's hash and jti. */
@@ -50,21 +68,26 @@ export class AuthUserTokenRepository {
    * findEnabledByHashAndJti and the token's user (null when disabled or gone) in one statement:
    * authentication reads both on every request.
    */
-  async findEnabledWithActiveUser(
-    tokenHash: string,
-    jti: string,
-  ): Promise<{ id: number; userId: number; user: { id: number; email: string; name: string | null } | null } | null> {
-    const dialect = dialectOf(this.dataSource);
-    const users = new DirectorySql(dialect).activeUserWith('t.user_id');
-    const { rows } = await execute<{ id: number; user_id: number } & ActiveUserColumns>(
+  async findEnabledWithActiveUser(tokenHash: string, jti: string): Promise<RegisteredTokenRow | null> {
+    const parameters = new SqlParameters(dialectOf(this.dataSource));
+    const { rows } = await execute<RegistryColumns>(
       this.dataSource,
-      `SELECT t.id, t.user_id, ${users.columns} FROM auth_user_tokens t ${users.join}
-       WHERE t.access_token = ${placeholder(dialect, 1)} AND t.jti = ${placeholder(dialect, 2)} AND t.disabled = ${placeholder(dialect, 3)}`,
-      [tokenHash, jti, false],
+      this.enabledWithActiveUserSql(parameters, tokenHash, jti),
+      parameters.values,
       'registry:enabled-with-user',
     );
-    const [row] = rows;
-    return row ? { id: Number(row.id), userId: Number(row.user_id), user: activeUserFrom(row) } : null;
+    return registeredTokenFrom(rows[0]);
+  }
+
+  /**
+   * The SELECT of findEnabledWithActiveUser, for a statement of another capability that reads the
+   * registry in its own round trip (generate-session): columns `token_id`, `token_user_id` and
+   * the ActiveUserColumns. Read back with registeredTokenFrom.
+   */
+  enabledWithActiveUserSql(parameters: SqlParameters, tokenHash: string, jti: string): string {
+    const users = new DirectorySql(dialectOf(this.dataSource)).activeUserWith('t.user_id');
+    return `SELECT t.id AS token_id, t.user_id AS token_user_id, ${users.columns} FROM auth_user_tokens t ${users.join}
+       WHERE t.access_token = ${parameters.add(tokenHash)} AND t.jti = ${parameters.add(jti)} AND t.disabled = ${parameters.add(false)}`;
   }
 
   findByHash(tokenHash: string): Promise<AuthUserToken | null> {

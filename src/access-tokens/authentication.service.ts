@@ -7,7 +7,9 @@ import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { PublicUrl } from '../config/public-url.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import { DirectoryService } from '../directory/directory.service.js';
-import { AccessTokensService, invalidToken } from './access-tokens.service.js';
+import type { SqlParameters } from '../database/sql.js';
+import { AccessTokensService, invalidToken, type RegistryClaims } from './access-tokens.service.js';
+import { type RegisteredTokenRow, registeredTokenFrom, type RegistryColumns } from './auth-user-token.repository.js';
 import { ExternalIssuersService } from './external-issuers.service.js';
 
 /** A caller identified by a user JWT. */
@@ -15,6 +17,22 @@ export interface AuthenticatedUser extends ActiveUser {
   /** Handoff's own token (with its registry id) or an external issuer's. */
   readonly credential: { kind: 'handoff'; tokenId: number } | { kind: 'external'; issuer: string } | { kind: 'host' };
 }
+
+/**
+ * A caller whose Handoff JWT has a good signature, issuer, audience and lifetime, but whose
+ * registry row and user are still to be read: by the statement that does the request's work, in
+ * the same round trip (generate-session; issue 11). Never enough on its own: see `confirm` and
+ * `confirmedBy`.
+ */
+export interface UnconfirmedCaller {
+  readonly kind: 'unconfirmed';
+  /** The user the token names. */
+  readonly id: number;
+  readonly claims: RegistryClaims;
+}
+
+/** Who a user route's guard let through: a user, or a token whose registry read is the route's. */
+export type Caller = AuthenticatedUser | UnconfirmedCaller;
 
 /** RFC 7662 answer. Anything not active is exactly `{ active: false }`. */
 export type IntrospectionDto =
@@ -43,6 +61,14 @@ export class AuthenticationService {
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<AuthenticatedUser> {
+    return this.confirm(await this.authenticateDeferred(authorization));
+  }
+
+  /**
+   * `authenticate`, except that a Handoff token's registry row and user are not read yet: the
+   * caller reads them in its own statement (`registrySql`, then `confirmedBy`), or with `confirm`.
+   */
+  async authenticateDeferred(authorization: string | undefined): Promise<Caller> {
     if (!authorization) {
       throw new AppError('AUTH_REQUIRED', 'A Bearer access token is required', {
         headers: { 'www-authenticate': 'Bearer realm="handoff"' },
@@ -58,11 +84,8 @@ export class AuthenticationService {
     // Which verifier to use, from the issuer the token claims (verified by that verifier).
     const issuer = claimedIssuer(token);
     if (issuer === this.publicUrl.origin) {
-      const claims = await this.accessTokens.verifyClaims(token);
-      // The registry row and its user in one statement: one round trip, on every request.
-      const { tokenId, user } = await this.accessTokens.registeredTokenWithUser(claims);
-      if (!user) throw invalidToken('ERR_USER_INACTIVE');
-      return { ...user, credential: { kind: 'handoff', tokenId } };
+      const { tokenHash, jti, userId } = await this.accessTokens.verifyClaims(token);
+      return { kind: 'unconfirmed', id: userId, claims: { tokenHash, jti, userId } };
     }
     if (issuer !== undefined && this.externalIssuers.handles(issuer)) {
       const identity = await this.externalIssuers.verify(token);
@@ -71,6 +94,32 @@ export class AuthenticationService {
       return { ...user, credential: { kind: 'external', issuer: identity.issuer } };
     }
     throw invalidToken('ERR_UNKNOWN_ISSUER');
+  }
+
+  /** The caller as a user: an unconfirmed one's registry row and user read now (one statement). */
+  async confirm(caller: Caller): Promise<AuthenticatedUser> {
+    if (!isUnconfirmed(caller)) return caller;
+    return this.judged(caller, await this.accessTokens.registeredRow(caller.claims));
+  }
+
+  /** For an unconfirmed caller, the SELECT of its registry row and user (see `confirmedBy`); none for a user. */
+  registrySql(caller: Caller, parameters: SqlParameters): string | undefined {
+    return isUnconfirmed(caller) ? this.accessTokens.registrySql(caller.claims, parameters) : undefined;
+  }
+
+  /**
+   * The caller as a user, from the columns `registrySql` read (a user: as it is); TOKEN_INVALID when the
+   * token is not enabled in the registry or its user is disabled.
+   */
+  confirmedBy(caller: Caller, columns: RegistryColumns | undefined): AuthenticatedUser {
+    return this.judged(caller, registeredTokenFrom(columns));
+  }
+
+  private judged(caller: Caller, registered: RegisteredTokenRow | null): AuthenticatedUser {
+    if (!isUnconfirmed(caller)) return caller;
+    const { tokenId, user } = this.accessTokens.registeredFrom(caller.claims, registered);
+    if (!user) throw invalidToken('ERR_USER_INACTIVE');
+    return { ...user, credential: { kind: 'handoff', tokenId } };
   }
 
   /** The host app's signed-in user (host-authentication.ts), if it is an enabled user. */
@@ -112,6 +161,10 @@ export class AuthenticationService {
       token_type: 'Bearer',
     };
   }
+}
+
+export function isUnconfirmed(caller: Caller): caller is UnconfirmedCaller {
+  return 'kind' in caller && caller.kind === 'unconfirmed';
 }
 
 /** The `iss` a token claims, unverified: for routing only. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '../common/logger.js';
+import { LOGGER, unredacted } from '../common/logger.js';
 
 export type AuditEventType =
   | 'handoff.generate'
@@ -43,7 +43,12 @@ export interface AuditEvent {
  */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  private readonly logger: Logger;
+
+  constructor(@Inject(LOGGER) logger: Logger) {
+    // Every field is a typed scalar (AuditEvent): nothing for redaction to find.
+    this.logger = unredacted(logger);
+  }
 
   record(event: AuditEvent): void {
     this.logger.info({ audit: true, ...event }, `audit ${event.type} ${event.outcome}`);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
-import { execute } from '../database/sql.js';
+import { execute, SqlParameters } from '../database/sql.js';
+import type { StatementCounter } from '../rate-limits/rate-limits.service.js';
 import { DirectorySql } from '../directory/directory-sql.js';
 import { CrossAppSession } from './cross-app-session.entity.js';
 
@@ -20,6 +21,30 @@ export interface NewCrossAppSession {
 /** A consumed session with what validation answers about its user (null: user disabled). */
 export interface ConsumedSession extends SessionRow {
   readonly user: { readonly email: string; readonly name: string | null; readonly role: string | null } | null;
+}
+
+/** A rate limit's count made by the statement (StatementCounter). */
+export interface Counted {
+  readonly points: number;
+  readonly expire: number;
+}
+
+/** What insertForCaller found and wrote. */
+export interface CheckedInsert {
+  /** The caller's registry columns (RegistryColumns); undefined when no enabled registry row matched. */
+  readonly registry: Record<string, unknown> | undefined;
+  /** An enabled user, a member of the account if one was given. */
+  readonly allowed: boolean;
+  readonly counted: Counted | undefined;
+  readonly session: { id: number; expiresAt: Date } | null;
+}
+
+interface CheckedInsertColumns extends Record<string, unknown> {
+  allowed: boolean;
+  points: number | string | null;
+  expire: number | string | null;
+  session_id: number | string | null;
+  expires_at: Date | null;
 }
 
 /** A session as the handoff endpoints need it. */
@@ -60,8 +85,12 @@ export class CrossAppSessionRepository {
   private readonly withUserColumns: string;
   private readonly withUserJoins: string;
 
+  /** Whether insertForCaller can be used: PostgreSQL, whose CTEs may write. */
+  readonly insertsForCaller: boolean;
+
   constructor(private readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
+    this.insertsForCaller = this.dialect === 'postgres';
     const directory = new DirectorySql(this.dialect);
     this.withUserColumns = `s.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at,
       ${directory.userColumns('u')}, ${directory.roleColumn('m')}`;
@@ -102,25 +131,33 @@ export class CrossAppSessionRepository {
    * a CTE), on MySQL, which has no UPDATE … RETURNING, read after the update by the validation
    * that won it.
    */
-  async consume(tokenHash: string, targetApp: string): Promise<ConsumedSession | null> {
+  async consume(tokenHash: string, targetApp: string, counter?: StatementCounter): Promise<{ session: ConsumedSession | null; counted?: Counted }> {
     const now = nowSql(this.dialect);
-    const p = (index: number) => placeholder(this.dialect, index);
+    const parameters = new SqlParameters(this.dialect);
+    // The rate limit's count first, in the same statement: the token is consumed only within the limit.
+    const counted = counter ? `counted AS (${counter.sql(parameters)}),` : '';
     const update = `UPDATE cross_app_sessions SET used_at = ${now}
-      WHERE token_hash = ${p(1)} AND target_app = ${p(2)}
+      WHERE token_hash = ${parameters.add(tokenHash)} AND target_app = ${parameters.add(targetApp)}
         AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}`;
     if (this.dialect === 'postgres') {
-      const { rows } = await execute<RawConsumed>(
+      const within = counter ? ` AND EXISTS (SELECT 1 FROM counted k WHERE ${counter.allows('k', parameters)})` : '';
+      const { rows } = await execute<RawConsumed & Partial<Counted>>(
         this.dataSource,
-        `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS})
-         SELECT ${this.withUserColumns} FROM consumed s ${this.withUserJoins}`,
-        [tokenHash, targetApp],
-        'cross-app:consume',
+        counter
+          ? `WITH ${counted} consumed AS (${update}${within} RETURNING ${SESSION_COLUMNS})
+             SELECT k.points, k.expire, ${this.withUserColumns} FROM counted k LEFT JOIN (consumed s ${this.withUserJoins}) ON true`
+          : `WITH consumed AS (${update} RETURNING ${SESSION_COLUMNS})
+             SELECT ${this.withUserColumns} FROM consumed s ${this.withUserJoins}`,
+        parameters.values,
+        counter ? 'cross-app:count-and-consume' : 'cross-app:consume',
       );
-      return rows[0] ? toConsumed(rows[0]) : null;
+      const row = rows[0];
+      return { session: row && row.id !== null ? toConsumed(row) : null, counted: counter ? countedFrom(row) : undefined };
     }
+    if (counter) throw new Error('a count in the statement needs PostgreSQL');
     // One transaction: a failed read must not leave the token consumed with nobody told.
-    return this.dataSource.transaction(async (manager) => {
-      const { affected } = await execute(manager, update, [tokenHash, targetApp]);
+    const session = await this.dataSource.transaction(async (manager) => {
+      const { affected } = await execute(manager, update, parameters.values);
       if (affected !== 1) return null;
       const { rows } = await execute<RawConsumed>(
         manager,
@@ -129,6 +166,60 @@ export class CrossAppSessionRepository {
       );
       return rows[0] ? toConsumed(rows[0]) : null;
     });
+    return { session };
+  }
+
+  /**
+   * generate-session's write on PostgreSQL, in one statement with what it depends on: the
+   * caller's registry row and user (`registrySql`, for a caller not yet confirmed), the user's
+   * membership of `accountId`, and the rate limit's count. The session is inserted only if the
+   * caller is an enabled user (with a registry row for `session.userId`), a member of the account
+   * if one is given, and within the limit; the count is made only for such a caller. What was
+   * found comes back with the session, for the service to judge in that order.
+   */
+  async insertForCaller(
+    session: NewCrossAppSession,
+    registrySql: (parameters: SqlParameters) => string | undefined,
+    counter: StatementCounter | undefined,
+  ): Promise<CheckedInsert> {
+    if (this.dialect !== 'postgres') throw new Error('insertForCaller needs PostgreSQL');
+    const parameters = new SqlParameters(this.dialect);
+    const userId = parameters.add(session.userId);
+    const accountId = parameters.add(session.accountId ?? null);
+    const registry = registrySql(parameters);
+    const caller = registry
+      ? registry
+      : `SELECT NULL AS token_id, ${userId}::integer AS token_user_id, ${userId}::integer AS active_user_id, NULL AS active_user_email, NULL AS active_user_name`;
+    const directory = new DirectorySql(this.dialect);
+    const counted = counter ? `, counted AS (${counter.sql(parameters, 'allowed')})` : '';
+    const within = counter ? `, counted k WHERE ${counter.allows('k', parameters)}` : '';
+    const { rows } = await execute<CheckedInsertColumns>(
+      this.dataSource,
+      `WITH caller AS (${caller}),
+       allowed AS (
+         SELECT c.token_user_id AS user_id FROM caller c ${directory.membershipJoin('m', 'c.token_user_id', `${accountId}::integer`)}
+         WHERE c.active_user_id IS NOT NULL AND c.token_user_id = ${userId}::integer
+           AND (${accountId}::integer IS NULL OR ${directory.membershipFound('m')})
+       )${counted},
+       inserted AS (
+         INSERT INTO cross_app_sessions (token_hash, user_id, account_id, expires_at, source_app, target_app, user_agent, ip_address)
+         SELECT ${parameters.add(session.tokenHash)}, a.user_id, ${accountId}::integer, ${nowPlusSecondsSql(this.dialect, session.ttlSeconds)},
+           ${parameters.add(session.sourceApp)}, ${parameters.add(session.targetApp)}, ${parameters.add(session.userAgent ?? null)}, ${parameters.add(session.ipAddress ?? null)}
+         FROM allowed a${within}
+         RETURNING id, expires_at
+       )
+       SELECT c.*, EXISTS (SELECT 1 FROM allowed) AS allowed, ${counter ? 'k.points, k.expire' : 'NULL AS points, NULL AS expire'}, i.id AS session_id, i.expires_at
+       FROM caller c ${counter ? 'LEFT JOIN counted k ON true ' : ''}LEFT JOIN inserted i ON true`,
+      parameters.values,
+      `cross-app:insert-for-caller${registry ? '' : '-user'}${counter ? '-counted' : ''}`,
+    );
+    const row = rows[0];
+    return {
+      registry: row,
+      allowed: row?.allowed === true,
+      counted: counter ? countedFrom(row) : undefined,
+      session: row && row.session_id !== null ? { id: Number(row.session_id), expiresAt: row.expires_at! } : null,
+    };
   }
 
   async findByTokenHash(tokenHash: string): Promise<SessionRow | null> {
@@ -204,6 +295,10 @@ export class CrossAppSessionRepository {
       .andWhere(`session.expires_at > ${nowSql(this.dialect)}`)
       .getOne();
   }
+}
+
+function countedFrom(row: { points?: number | string | null; expire?: number | string | null } | undefined): Counted | undefined {
+  return row && row.points !== null && row.points !== undefined ? { points: Number(row.points), expire: Number(row.expire) } : undefined;
 }
 
 function toConsumed(row: RawConsumed): ConsumedSession {

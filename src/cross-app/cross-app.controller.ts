@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedUser } from '../access-tokens/authentication.service.js';
-import { CurrentUser, UserAuthGuard } from '../access-tokens/user-auth.guard.js';
+import type { AuthenticatedUser, Caller } from '../access-tokens/authentication.service.js';
+import { CurrentCaller, CurrentUser, RegistryReadByRoute, UserAuthGuard } from '../access-tokens/user-auth.guard.js';
 import { type Actor, CurrentActor, UserOrAdminGuard } from '../admin/user-or-admin.guard.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { UserAccountDto } from '../directory/directory.schemas.js';
@@ -47,21 +47,19 @@ export class CrossAppController {
   @Post('generate-session')
   @HttpCode(200)
   @UseGuards(UserAuthGuard)
+  @RegistryReadByRoute()
   @ApiDoc({
     summary: 'Create a single-use handoff token for a target app',
     response: GeneratedSessionSchema,
     errors: ['TARGET_APP_UNKNOWN', 'ACCOUNT_FORBIDDEN', 'CALLBACK_NOT_ALLOWED', 'RATE_LIMITED'],
   })
-  async generate(
-    @CurrentUser() user: AuthenticatedUser,
+  generate(
+    @CurrentCaller() caller: Caller,
     @Body({ schema: GenerateSessionSchema }) body: GenerateSessionDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GeneratedSessionDto> {
-    const origin = originOf(request);
-    return this.crossApp.generate(user, body, origin, () =>
-      this.rateLimits.consume('generate', user.id, reply, { userId: user.id, ip: origin.ip }),
-    );
+    return this.crossApp.generate(caller, body, originOf(request), reply);
   }
 
   @Post('validate-session')
@@ -73,15 +71,13 @@ export class CrossAppController {
     response: ValidatedSessionSchema,
     errors: ['SESSION_INVALID', 'RATE_LIMITED'],
   })
-  async validate(
+  validate(
     @CurrentApp() app: AuthenticatedApp,
     @Body({ schema: ValidateSessionSchema }) body: ValidateSessionDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ValidatedSessionDto> {
-    const origin = originOf(request);
-    await this.rateLimits.consume('validate', app.name, reply, { app: app.name, ip: origin.ip });
-    return this.crossApp.validate(app, body.session_token, origin);
+    return this.crossApp.validate(app, body.session_token, originOf(request), reply);
   }
 
   /** The token comes in `X-Session-Token`, or else in the `session_token` query parameter. */

@@ -1,4 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AuthenticationService, type Caller } from '../access-tokens/authentication.service.js';
+import type { RegistryColumns } from '../access-tokens/auth-user-token.repository.js';
 import type { Actor } from '../admin/user-or-admin.guard.js';
 import { AuditService } from '../audit/audit.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
@@ -10,10 +13,11 @@ import { isConcurrencyConflict } from '../database/database-errors.js';
 import type { ActiveUser, UserAccountDto } from '../directory/directory.schemas.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { type RateLimitContext, RateLimitsService } from '../rate-limits/rate-limits.service.js';
 import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
 import { TargetAppsService } from '../target-apps/target-apps.service.js';
 import type { CrossAppSession } from './cross-app-session.entity.js';
-import { type ConsumedSession, CrossAppSessionRepository, type SessionRow } from './cross-app-session.repository.js';
+import { type ConsumedSession, CrossAppSessionRepository, type NewCrossAppSession, type SessionRow } from './cross-app-session.repository.js';
 import type {
   GeneratedSessionDto,
   GenerateSessionDto,
@@ -33,61 +37,114 @@ export class CrossAppService {
     private readonly targetApps: TargetAppsService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly authentication: AuthenticationService,
+    private readonly rateLimits: RateLimitsService,
     @Inject(HANDOFF_CONFIG) private readonly config: HandoffConfig,
   ) {}
 
   /**
-   * A single-use token that carries the user to `target_app`, optionally in one of its accounts.
-   * `countRequest` (the rate limit) runs once the request is known to be good, right before the
-   * write: a refused request writes nothing, not even a counter.
+   * A single-use token that carries the caller to `target_app`, optionally in one of its
+   * accounts. The rate limit is counted once the request is known to be good, with the write: a
+   * refused request writes nothing, not even a count. On PostgreSQL the caller's registry row,
+   * its membership, the count and the INSERT are one statement (one round trip: issue 11).
    */
-  async generate(
-    user: ActiveUser,
-    input: GenerateSessionDto,
-    origin: RequestOrigin,
-    countRequest: () => Promise<void>,
-  ): Promise<GeneratedSessionDto> {
+  async generate(caller: Caller, input: GenerateSessionDto, origin: RequestOrigin, reply?: FastifyReply): Promise<GeneratedSessionDto> {
     const targetApp = input.target_app ?? this.config.crossApp.defaultTargetApp;
     const accountId = input.account_id ?? null;
-    const event = { type: 'handoff.generate', userId: user.id, app: targetApp, accountId, ip: origin.ip } as const;
+    const event = { type: 'handoff.generate', userId: caller.id, app: targetApp, accountId, ip: origin.ip } as const;
+    const context = { userId: caller.id, ip: origin.ip };
     try {
-      await this.checkGenerate(user, targetApp, accountId, input.callback_url);
+      const app = await this.targetApps.find(targetApp);
+      const problem = appProblem(app, input.callback_url);
+      if (problem) {
+        // Told only to a caller whose token is still good: which apps exist is not for anyone else.
+        await this.authentication.confirm(caller);
+        throw problem;
+      }
+      const token = randomToken();
+      const newSession = {
+        tokenHash: sha256Hex(token),
+        userId: caller.id,
+        accountId,
+        sourceApp: this.config.crossApp.sourceApp,
+        targetApp,
+        userAgent: origin.userAgent,
+        ipAddress: origin.ip,
+        ttlSeconds: this.config.crossApp.tokenTtlSeconds,
+      };
+      const session = this.sessions.insertsForCaller
+        ? await this.insertInOneStatement(caller, newSession, reply, context)
+        : await this.insertStepwise(caller, newSession, reply, context);
+      this.audit.record({ ...event, outcome: 'success', sessionId: session.id });
+      this.metrics.recordSessionGenerated(targetApp);
+      return {
+        session_token: token,
+        expires_at: session.expiresAt.toISOString(),
+        account_id: accountId,
+        target_app: targetApp,
+        ...(input.callback_url === undefined ? {} : { callback_url: input.callback_url }),
+      };
     } catch (error) {
-      if (error instanceof AppError) this.audit.record({ ...event, outcome: 'failure', reason: error.code });
+      if (error instanceof AppError && error.code !== 'RATE_LIMITED' && error.code !== 'TOKEN_INVALID') {
+        this.audit.record({ ...event, outcome: 'failure', reason: error.code });
+      }
       throw error;
     }
-    await countRequest();
-    const token = randomToken();
-    const session = await this.sessions.insert({
-      tokenHash: sha256Hex(token),
-      userId: user.id,
-      accountId,
-      sourceApp: this.config.crossApp.sourceApp,
-      targetApp,
-      userAgent: origin.userAgent,
-      ipAddress: origin.ip,
-      ttlSeconds: this.config.crossApp.tokenTtlSeconds,
-    });
-    this.audit.record({ ...event, outcome: 'success', sessionId: session.id });
-    this.metrics.recordSessionGenerated(targetApp);
-    return {
-      session_token: token,
-      expires_at: session.expiresAt.toISOString(),
-      account_id: accountId,
-      target_app: targetApp,
-      ...(input.callback_url === undefined ? {} : { callback_url: input.callback_url }),
-    };
+  }
+
+  /** PostgreSQL: see insertForCaller. Counters kept elsewhere (Redis) count first, and are given back if the caller is refused. */
+  private async insertInOneStatement(
+    caller: Caller,
+    session: NewCrossAppSession,
+    reply: FastifyReply | undefined,
+    context: RateLimitContext,
+  ): Promise<{ id: number; expiresAt: Date }> {
+    const counter = this.rateLimits.inStatement('generate', caller.id, context);
+    if (!counter) await this.rateLimits.consume('generate', caller.id, reply, context);
+    const result = await this.sessions.insertForCaller(session, (parameters) => this.authentication.registrySql(caller, parameters), counter);
+    try {
+      this.authentication.confirmedBy(caller, result.registry as RegistryColumns | undefined);
+      if (!result.allowed) throw accountForbidden();
+    } catch (error) {
+      if (!counter) await this.rateLimits.refund('generate', caller.id);
+      throw error;
+    }
+    counter?.settle(result.counted, reply);
+    if (!result.session) throw new Error('generate: the session was not inserted');
+    return result.session;
+  }
+
+  /** MySQL: the caller's registry row, its membership, the count and the INSERT in turn. */
+  private async insertStepwise(
+    caller: Caller,
+    session: NewCrossAppSession,
+    reply: FastifyReply | undefined,
+    context: RateLimitContext,
+  ): Promise<{ id: number; expiresAt: Date }> {
+    const user = await this.authentication.confirm(caller);
+    if (session.accountId !== null && session.accountId !== undefined) {
+      const member = await this.directory.findActiveUserInAccount(user.id, session.accountId);
+      if (!member?.role) throw accountForbidden();
+    }
+    await this.rateLimits.consume('generate', user.id, reply, context);
+    return this.sessions.insert(session);
   }
 
   /**
    * The target app trades the token for the user: the first validation consumes it (one
    * conditional UPDATE); every later one fails like an unknown token, and counts as a replay.
+   * Every request counts against the app's rate limit; over it, nothing is consumed.
    */
-  async validate(app: AuthenticatedApp, token: string, origin: RequestOrigin): Promise<ValidatedSessionDto> {
+  async validate(app: AuthenticatedApp, token: string, origin: RequestOrigin, reply?: FastifyReply): Promise<ValidatedSessionDto> {
     const tokenHash = sha256Hex(token);
+    const context = { app: app.name, ip: origin.ip };
+    const counter = this.rateLimits.inStatement('validate', app.name, context);
+    if (!counter) await this.rateLimits.consume('validate', app.name, reply, context);
     let session: ConsumedSession | null;
     try {
-      session = await this.sessions.consume(tokenHash, app.name);
+      const consumed = await this.sessions.consume(tokenHash, app.name, counter);
+      counter?.settle(consumed.counted, reply);
+      session = consumed.session;
     } catch (error) {
       // A concurrent validation won the row: this one lost, like any second validation.
       if (!isConcurrencyConflict(error)) throw error;
@@ -191,24 +248,6 @@ export class CrossAppService {
     return { revoked };
   }
 
-  private async checkGenerate(user: ActiveUser, targetApp: string, accountId: number | null, callbackUrl?: string): Promise<void> {
-    const [app, member] = await Promise.all([
-      this.targetApps.find(targetApp),
-      accountId === null ? Promise.resolve(null) : this.directory.findActiveUserInAccount(user.id, accountId),
-    ]);
-    // A public client has no secret to trade a token with: it is no target app.
-    if (!app || app.publicClient) throw new AppError('TARGET_APP_UNKNOWN', 'target_app: not a registered target app', { field: 'target_app' });
-    if (accountId !== null && !member?.role) {
-      throw new AppError('ACCOUNT_FORBIDDEN', 'account_id: the user is not a member of this account', { field: 'account_id' });
-    }
-    // An open redirect otherwise: the callback must be one of the app's own origins.
-    if (callbackUrl !== undefined && !app.allowedOrigins.includes(new URL(callbackUrl).origin)) {
-      throw new AppError('CALLBACK_NOT_ALLOWED', "callback_url: not on the target app's allowed origins", {
-        field: 'callback_url',
-      });
-    }
-  }
-
   /**
    * Why a validation failed, for the audit trail (never for the caller). A token of this app
    * that was already consumed is a replay: one of its two holders is not the user, so the
@@ -239,6 +278,21 @@ export class CrossAppService {
     this.audit.record({ ...event, type: 'handoff.validate', outcome: 'failure', reason });
     this.metrics.recordValidation(reason);
   }
+}
+
+/** Why `app` cannot be handed off to with this callback, if it cannot. */
+function appProblem(app: AuthenticatedApp | null, callbackUrl: string | undefined): AppError | undefined {
+  // A public client has no secret to trade a token with: it is no target app.
+  if (!app || app.publicClient) return new AppError('TARGET_APP_UNKNOWN', 'target_app: not a registered target app', { field: 'target_app' });
+  // An open redirect otherwise: the callback must be one of the app's own origins.
+  if (callbackUrl !== undefined && !app.allowedOrigins.includes(new URL(callbackUrl).origin)) {
+    return new AppError('CALLBACK_NOT_ALLOWED', "callback_url: not on the target app's allowed origins", { field: 'callback_url' });
+  }
+  return undefined;
+}
+
+function accountForbidden(): AppError {
+  return new AppError('ACCOUNT_FORBIDDEN', 'account_id: the user is not a member of this account', { field: 'account_id' });
 }
 
 function invalidSession(): AppError {

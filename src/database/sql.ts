@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isDatabaseUnavailable } from './database-errors.js';
+import { placeholder, type SqlDialect } from './dialect.js';
 
 export interface SqlResult<T> {
   readonly rows: T[];
@@ -74,4 +75,20 @@ function statementName(name: string, sql: string): string {
 function postgresPool(dataSource: DataSource): pg.Pool | undefined {
   if (dataSource.options.type !== 'postgres' || !dataSource.isInitialized) return undefined;
   return (dataSource.driver as unknown as { master?: pg.Pool }).master;
+}
+
+/**
+ * The bind parameters of a statement written from several owners' fragments: each fragment adds
+ * its values and writes the placeholder it is given, so that none needs to know the others' count.
+ */
+export class SqlParameters {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly dialect: SqlDialect) {}
+
+  /** Adds a value; answers its placeholder (`$n`, or `?` in MySQL, whose order is the text's). */
+  add(value: unknown): string {
+    this.values.push(value);
+    return placeholder(this.dialect, this.values.length);
+  }
 }

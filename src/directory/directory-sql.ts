@@ -60,6 +60,11 @@ export class DirectorySql {
     };
   }
 
+  /** A condition true if membershipJoin `alias` found a membership. */
+  membershipFound(alias: string): string {
+    return `${alias}.${this.q(this.tables.memberships.userId)} IS NOT NULL`;
+  }
+
   /** `<alias>.role AS role` of a membership row. */
   roleColumn(alias: string): string {
     return `${alias}.${this.q(this.tables.memberships.role)} AS role`;
