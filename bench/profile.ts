@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     if (setting?.includes('=')) env[setting.slice(0, setting.indexOf('='))] = setting.slice(setting.indexOf('=') + 1);
   });
   const profiled = !process.argv.includes('--no-profile');
-  const server = await BenchServer.start(database, { env, nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+  const server = await BenchServer.start(database, { env, nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', option('interval', '1000')] : [] });
   try {
     const clients = await population(server, 16);
     await seedSessions(database.url!, clients, sessions);

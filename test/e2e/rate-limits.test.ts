@@ -100,6 +100,65 @@ describeEachDatabase('rate limits', (database) => {
   });
 });
 
+describeEachDatabase('rate limits counted with the write', (database) => {
+  test('a refused generate writes no session; a refused validation leaves the token valid for later', async () => {
+    const limits = { generate: { points: 2, seconds: 60 }, validate: { points: 1, seconds: 1 } };
+    const server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: JSON.stringify(limits) });
+    try {
+      const app = await newApp(server);
+      const secret = await server.app(`${app}-v`);
+      const { token } = await server.userWithToken('counted@example.com');
+      const sessions = async () => (await server.request<{ sessions: unknown[] }>('GET', '/api/cross-app/sessions', { token })).body.sessions.length;
+      const tokens = [];
+      for (const status of [200, 200]) {
+        const result = await server.request('POST', '/api/cross-app/generate-session', { token, json: { target_app: `${app}-v` } });
+        assert.equal(result.status, status, result.text);
+        tokens.push(String(result.body.session_token));
+      }
+      assert.equal((await generate(server, token, app)).status, 429);
+      assert.equal(await sessions(), 2, 'the refused generate inserted nothing');
+
+      const validate = (sessionToken: string) =>
+        server.request('POST', '/api/cross-app/validate-session', { json: { session_token: sessionToken }, headers: { 'x-shared-secret': secret } });
+      assert.equal((await validate(tokens[0]!)).status, 200);
+      const refused = await validate(tokens[1]!);
+      assert.equal(refused.status, 429, refused.text);
+      // The window is one second: once it has passed, the refused token validates, once.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      assert.equal((await validate(tokens[1]!)).status, 200, 'the refused validation did not consume the token');
+    } finally {
+      await server.close();
+    }
+  });
+
+  for (const counters of ['database', 'redis'] as const) {
+    test(`a revoked access token gets 401 before anything else, writes nothing and spends none of its user's limit (counters in ${counters})`, counters === 'redis' ? needsRedis() : {}, async () => {
+      const limits = { generate: { points: 3, seconds: 60 } };
+      const redis: Record<string, string> = counters === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` } : {};
+      const server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: JSON.stringify(limits), ...redis });
+      try {
+        const app = await newApp(server);
+        const { token: revoked } = await server.userWithToken(`revoked-${counters}@example.com`);
+        const { token: kept } = await server.userWithToken(`revoked-${counters}@example.com`);
+        assert.equal((await server.request('POST', '/api/tokens/revoke-all', { token: revoked })).status, 200);
+        const { token } = await server.userWithToken(`revoked-${counters}@example.com`);
+        for (const target of [app, app, app, app, 'no-such-app']) {
+          const result = await server.request('POST', '/api/cross-app/generate-session', { token: revoked, json: { target_app: target } });
+          assert.deepEqual([result.status, result.body.code], [401, 'TOKEN_INVALID'], `${target}: ${result.text}`);
+        }
+        const mine = await server.request<{ sessions: unknown[] }>('GET', '/api/cross-app/sessions', { token });
+        assert.equal(mine.body.sessions.length, 0, 'nothing written');
+        const first = await generate(server, token, app);
+        assert.equal(first.status, 200, first.text);
+        assert.equal(first.headers.get('x-ratelimit-remaining'), '2', 'the revoked token spent none of the limit');
+        assert.equal((await server.request('POST', '/api/cross-app/generate-session', { token: kept, json: { target_app: app } })).status, 401);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
 describeEachDatabase(
   'rate limits across instances',
   (database) => {
