@@ -1,13 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import swaggerUi from 'swagger-ui-dist';
 import { z } from 'zod';
 import { AppError } from '../common/errors/app-error.js';
 import { NotApi } from './api-doc.decorator.js';
 import { OpenApiService } from './openapi.service.js';
 import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
+
+/**
+ * Where swagger-ui-dist's files are. Found without importing the package, whose entry point
+ * evaluates its 1.4 MB browser bundle in the server: 4 % of a profiled run's CPU and memory
+ * held for nothing (issue 11).
+ */
+const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 /** The Swagger UI files served from the swagger-ui-dist package (no network needed). */
 const ASSETS: Record<string, string> = {
@@ -65,7 +72,7 @@ export class DocsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     try {
-      const content = await readFile(join(swaggerUi.getAbsoluteFSPath(), file), 'utf8');
+      const content = await readFile(join(SWAGGER_UI_DIR, file), 'utf8');
       void reply.type(ASSETS[file]!);
       return content;
     } catch (error) {
