@@ -12,7 +12,6 @@ import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import type { AuthUserToken } from './auth-user-token.entity.js';
 import { AuthUserTokenRepository, type RegisteredTokenRow } from './auth-user-token.repository.js';
-import type { SqlParameters } from '../database/sql.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
 
 /** Far above any token Handoff issues; longer input is refused before any parsing. */
@@ -175,14 +174,6 @@ export class AccessTokensService {
    */
   registeredRow(claims: RegistryClaims): Promise<RegisteredTokenRow | null> {
     return this.registry.findEnabledWithActiveUser(claims.tokenHash, claims.jti);
-  }
-
-  /**
-   * registeredRow's SELECT, for another capability's statement that reads the registry in its
-   * own round trip (generate-session).
-   */
-  registrySql(claims: RegistryClaims, parameters: SqlParameters): string {
-    return this.registry.enabledWithActiveUserSql(parameters, claims.tokenHash, claims.jti);
   }
 
   /** The registry row (null: none enabled) of these claims, or TOKEN_INVALID. */

@@ -9,7 +9,7 @@ import type { ActiveUser } from '../directory/directory.schemas.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import type { SqlParameters } from '../database/sql.js';
 import { AccessTokensService, invalidToken, type RegistryClaims } from './access-tokens.service.js';
-import { type RegisteredTokenRow, registeredTokenFrom, type RegistryColumns } from './auth-user-token.repository.js';
+import { AuthUserTokenRepository, type RegisteredTokenRow, registeredTokenFrom, type RegistryColumns } from './auth-user-token.repository.js';
 import { ExternalIssuersService } from './external-issuers.service.js';
 
 /** A caller identified by a user JWT. */
@@ -54,6 +54,7 @@ export type IntrospectionDto =
 export class AuthenticationService {
   constructor(
     private readonly accessTokens: AccessTokensService,
+    private readonly registry: AuthUserTokenRepository,
     private readonly externalIssuers: ExternalIssuersService,
     private readonly directory: DirectoryService,
     private readonly publicUrl: PublicUrl,
@@ -104,15 +105,15 @@ export class AuthenticationService {
 
   /** For an unconfirmed caller, the SELECT of its registry row and user (see `confirmedBy`); none for a user. */
   registrySql(caller: Caller, parameters: SqlParameters): string | undefined {
-    return isUnconfirmed(caller) ? this.accessTokens.registrySql(caller.claims, parameters) : undefined;
+    return isUnconfirmed(caller) ? this.registry.enabledWithActiveUserSql(parameters, caller.claims.tokenHash, caller.claims.jti) : undefined;
   }
 
   /**
    * The caller as a user, from the columns `registrySql` read (a user: as it is); TOKEN_INVALID when the
    * token is not enabled in the registry or its user is disabled.
    */
-  confirmedBy(caller: Caller, columns: RegistryColumns | undefined): AuthenticatedUser {
-    return this.judged(caller, registeredTokenFrom(columns));
+  confirmedBy(caller: Caller, columns: Record<string, unknown> | undefined): AuthenticatedUser {
+    return this.judged(caller, registeredTokenFrom(columns as RegistryColumns | undefined));
   }
 
   private judged(caller: Caller, registered: RegisteredTokenRow | null): AuthenticatedUser {

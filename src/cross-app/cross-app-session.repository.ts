@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import { execute, SqlParameters } from '../database/sql.js';
-import type { StatementCounter } from '../rate-limits/rate-limits.service.js';
+import type { Counted, StatementCounter } from '../rate-limits/statement-counter.js';
 import { DirectorySql } from '../directory/directory-sql.js';
 import { CrossAppSession } from './cross-app-session.entity.js';
 
@@ -23,15 +23,9 @@ export interface ConsumedSession extends SessionRow {
   readonly user: { readonly email: string; readonly name: string | null; readonly role: string | null } | null;
 }
 
-/** A rate limit's count made by the statement (StatementCounter). */
-export interface Counted {
-  readonly points: number;
-  readonly expire: number;
-}
-
 /** What insertForCaller found and wrote. */
 export interface CheckedInsert {
-  /** The caller's registry columns (RegistryColumns); undefined when no enabled registry row matched. */
+  /** The caller's registry columns (for AuthenticationService.confirmedBy); undefined when no enabled registry row matched. */
   readonly registry: Record<string, unknown> | undefined;
   /** An enabled user, a member of the account if one was given. */
   readonly allowed: boolean;
@@ -85,12 +79,8 @@ export class CrossAppSessionRepository {
   private readonly withUserColumns: string;
   private readonly withUserJoins: string;
 
-  /** Whether insertForCaller can be used: PostgreSQL, whose CTEs may write. */
-  readonly insertsForCaller: boolean;
-
   constructor(private readonly dataSource: DataSource) {
     this.dialect = dialectOf(dataSource);
-    this.insertsForCaller = this.dialect === 'postgres';
     const directory = new DirectorySql(this.dialect);
     this.withUserColumns = `s.id, s.user_id, s.account_id, s.target_app, s.expires_at, s.used_at, s.revoked_at,
       ${directory.userColumns('u')}, ${directory.roleColumn('m')}`;
@@ -172,52 +162,49 @@ export class CrossAppSessionRepository {
   /**
    * generate-session's write on PostgreSQL, in one statement with what it depends on: the
    * caller's registry row and user (`registrySql`, for a caller not yet confirmed), the user's
-   * membership of `accountId`, and the rate limit's count. The session is inserted only if the
-   * caller is an enabled user (with a registry row for `session.userId`), a member of the account
-   * if one is given, and within the limit; the count is made only for such a caller. What was
-   * found comes back with the session, for the service to judge in that order.
+   * role in `accountId` if one is given, and the rate limit's count. The count is made only for an
+   * enabled user (with a registry row for `session.userId`) who is a member, and the session
+   * inserted only if it is within the limit. What was found comes back for the service to judge.
    */
   async insertForCaller(
     session: NewCrossAppSession,
     registrySql: (parameters: SqlParameters) => string | undefined,
-    counter: StatementCounter | undefined,
+    counter: StatementCounter,
   ): Promise<CheckedInsert> {
     if (this.dialect !== 'postgres') throw new Error('insertForCaller needs PostgreSQL');
     const parameters = new SqlParameters(this.dialect);
     const userId = parameters.add(session.userId);
     const accountId = parameters.add(session.accountId ?? null);
     const registry = registrySql(parameters);
-    const caller = registry
-      ? registry
-      : `SELECT NULL AS token_id, ${userId}::integer AS token_user_id, ${userId}::integer AS active_user_id, NULL AS active_user_email, NULL AS active_user_name`;
-    const directory = new DirectorySql(this.dialect);
-    const counted = counter ? `, counted AS (${counter.sql(parameters, 'allowed')})` : '';
-    const within = counter ? `, counted k WHERE ${counter.allows('k', parameters)}` : '';
+    const caller =
+      registry ??
+      `SELECT NULL AS token_id, ${userId}::integer AS token_user_id, ${userId}::integer AS active_user_id, NULL AS active_user_email, NULL AS active_user_name`;
+    const member = new DirectorySql(this.dialect).hasRoleIn('c.token_user_id', `${accountId}::integer`);
     const { rows } = await execute<CheckedInsertColumns>(
       this.dataSource,
       `WITH caller AS (${caller}),
        allowed AS (
-         SELECT c.token_user_id AS user_id FROM caller c ${directory.membershipJoin('m', 'c.token_user_id', `${accountId}::integer`)}
-         WHERE c.active_user_id IS NOT NULL AND c.token_user_id = ${userId}::integer
-           AND (${accountId}::integer IS NULL OR ${directory.membershipFound('m')})
-       )${counted},
+         SELECT c.token_user_id AS user_id FROM caller c
+         WHERE c.active_user_id IS NOT NULL AND c.token_user_id = ${userId}::integer AND (${accountId}::integer IS NULL OR ${member})
+       ),
+       counted AS (${counter.sql(parameters, 'allowed')}),
        inserted AS (
          INSERT INTO cross_app_sessions (token_hash, user_id, account_id, expires_at, source_app, target_app, user_agent, ip_address)
          SELECT ${parameters.add(session.tokenHash)}, a.user_id, ${accountId}::integer, ${nowPlusSecondsSql(this.dialect, session.ttlSeconds)},
            ${parameters.add(session.sourceApp)}, ${parameters.add(session.targetApp)}, ${parameters.add(session.userAgent ?? null)}, ${parameters.add(session.ipAddress ?? null)}
-         FROM allowed a${within}
+         FROM allowed a, counted k WHERE ${counter.allows('k', parameters)}
          RETURNING id, expires_at
        )
-       SELECT c.*, EXISTS (SELECT 1 FROM allowed) AS allowed, ${counter ? 'k.points, k.expire' : 'NULL AS points, NULL AS expire'}, i.id AS session_id, i.expires_at
-       FROM caller c ${counter ? 'LEFT JOIN counted k ON true ' : ''}LEFT JOIN inserted i ON true`,
+       SELECT c.*, EXISTS (SELECT 1 FROM allowed) AS allowed, k.points, k.expire, i.id AS session_id, i.expires_at
+       FROM caller c LEFT JOIN counted k ON true LEFT JOIN inserted i ON true`,
       parameters.values,
-      `cross-app:insert-for-caller${registry ? '' : '-user'}${counter ? '-counted' : ''}`,
+      registry ? 'cross-app:insert-for-caller' : 'cross-app:insert-for-user',
     );
     const row = rows[0];
     return {
       registry: row,
       allowed: row?.allowed === true,
-      counted: counter ? countedFrom(row) : undefined,
+      counted: countedFrom(row),
       session: row && row.session_id !== null ? { id: Number(row.session_id), expiresAt: row.expires_at! } : null,
     };
   }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthenticationService, type Caller } from '../access-tokens/authentication.service.js';
-import type { RegistryColumns } from '../access-tokens/auth-user-token.repository.js';
 import type { Actor } from '../admin/user-or-admin.guard.js';
 import { AuditService } from '../audit/audit.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
@@ -14,6 +13,7 @@ import type { ActiveUser, UserAccountDto } from '../directory/directory.schemas.
 import { DirectoryService } from '../directory/directory.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type RateLimitContext, RateLimitsService } from '../rate-limits/rate-limits.service.js';
+import type { StatementCounter } from '../rate-limits/statement-counter.js';
 import type { AuthenticatedApp } from '../target-apps/target-apps.service.js';
 import { TargetAppsService } from '../target-apps/target-apps.service.js';
 import type { CrossAppSession } from './cross-app-session.entity.js';
@@ -45,8 +45,10 @@ export class CrossAppService {
   /**
    * A single-use token that carries the caller to `target_app`, optionally in one of its
    * accounts. The rate limit is counted once the request is known to be good, with the write: a
-   * refused request writes nothing, not even a count. On PostgreSQL the caller's registry row,
-   * its membership, the count and the INSERT are one statement (one round trip: issue 11).
+   * refused request writes nothing, not even a count. With the counters in PostgreSQL (its
+   * default) the caller's registry row, its membership, the count and the INSERT are one
+   * statement (one round trip: issue 11). Which target apps exist is told only to a caller whose
+   * token is still good; a malformed body is answered 400 before the token's registry row is read.
    */
   async generate(caller: Caller, input: GenerateSessionDto, origin: RequestOrigin, reply?: FastifyReply): Promise<GeneratedSessionDto> {
     const targetApp = input.target_app ?? this.config.crossApp.defaultTargetApp;
@@ -72,8 +74,9 @@ export class CrossAppService {
         ipAddress: origin.ip,
         ttlSeconds: this.config.crossApp.tokenTtlSeconds,
       };
-      const session = this.sessions.insertsForCaller
-        ? await this.insertInOneStatement(caller, newSession, reply, context)
+      const counter = this.rateLimits.inStatement('generate', caller.id, context);
+      const session = counter
+        ? await this.insertInOneStatement(caller, newSession, counter, reply)
         : await this.insertStepwise(caller, newSession, reply, context);
       this.audit.record({ ...event, outcome: 'success', sessionId: session.id });
       this.metrics.recordSessionGenerated(targetApp);
@@ -92,29 +95,22 @@ export class CrossAppService {
     }
   }
 
-  /** PostgreSQL: see insertForCaller. Counters kept elsewhere (Redis) count first, and are given back if the caller is refused. */
+  /** Counters in the PostgreSQL database: see insertForCaller. */
   private async insertInOneStatement(
     caller: Caller,
     session: NewCrossAppSession,
+    counter: StatementCounter,
     reply: FastifyReply | undefined,
-    context: RateLimitContext,
   ): Promise<{ id: number; expiresAt: Date }> {
-    const counter = this.rateLimits.inStatement('generate', caller.id, context);
-    if (!counter) await this.rateLimits.consume('generate', caller.id, reply, context);
     const result = await this.sessions.insertForCaller(session, (parameters) => this.authentication.registrySql(caller, parameters), counter);
-    try {
-      this.authentication.confirmedBy(caller, result.registry as RegistryColumns | undefined);
-      if (!result.allowed) throw accountForbidden();
-    } catch (error) {
-      if (!counter) await this.rateLimits.refund('generate', caller.id);
-      throw error;
-    }
-    counter?.settle(result.counted, reply);
+    this.authentication.confirmedBy(caller, result.registry);
+    if (!result.allowed) throw accountForbidden();
+    counter.settle(result.counted, reply);
     if (!result.session) throw new Error('generate: the session was not inserted');
     return result.session;
   }
 
-  /** MySQL: the caller's registry row, its membership, the count and the INSERT in turn. */
+  /** MySQL, or counters in Redis: the caller's registry row, its membership, the count and the INSERT in turn. */
   private async insertStepwise(
     caller: Caller,
     session: NewCrossAppSession,

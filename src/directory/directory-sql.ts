@@ -60,9 +60,16 @@ export class DirectorySql {
     };
   }
 
-  /** A condition true if membershipJoin `alias` found a membership. */
-  membershipFound(alias: string): string {
-    return `${alias}.${this.q(this.tables.memberships.userId)} IS NOT NULL`;
+  /**
+   * A condition true if user `userIdSql` is a member of account `accountIdSql` with a role (a
+   * host's table may hold a membership without one, e.g. a pending invitation, or several rows).
+   */
+  hasRoleIn(userIdSql: string, accountIdSql: string): string {
+    const { memberships } = this.tables;
+    const role = `m.${this.q(memberships.role)}`;
+    return `EXISTS (SELECT 1 FROM ${this.q(memberships.table)} m
+      WHERE m.${this.q(memberships.userId)} = ${userIdSql} AND m.${this.q(memberships.accountId)} = ${accountIdSql}
+        AND ${role} IS NOT NULL AND ${role} <> '')`;
   }
 
   /** `<alias>.role AS role` of a membership row. */

@@ -19,7 +19,7 @@ import type { HandoffConfig, RateLimitConfig, RateLimitName } from '../config/co
 import { HANDOFF_CONFIG } from '../config/config.module.js';
 import { HandoffDataSource } from '../database/data-source.js';
 import { dialectOf } from '../database/dialect.js';
-import type { SqlParameters } from '../database/sql.js';
+import { StatementCounter } from './statement-counter.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
 const TABLE = 'rate_limits';
@@ -127,7 +127,7 @@ export class RateLimitsService implements OnModuleDestroy {
    * consume, generate's INSERT), where the counters are kept in the same PostgreSQL database: one
    * round trip instead of two on the hot path (issue 11). Undefined where they are not (Redis,
    * MySQL): count with `consume` first. The row is the one rate-limiter-flexible keeps for the
-   * same limit and key, counted the same way, so that both may count it.
+   * same limit and key, counted the same way (statement-counter.ts), so that both may count it.
    * The count commits with the statement, durably: until then the row is locked, so one key's
    * requests are counted one after another (about 1,500 a second on this machine), far above the
    * default limits (100 a minute per target app, 10 per user).
@@ -135,7 +135,7 @@ export class RateLimitsService implements OnModuleDestroy {
   inStatement(name: 'generate' | 'validate', key: string | number, context: RateLimitContext): StatementCounter | undefined {
     if (this.redis || !this.countsInStatements) return undefined;
     const limit = this.config.rateLimits[name];
-    return new StatementCounter(`${name}:${key}`, limit, (counted, reply) => {
+    return new StatementCounter(TABLE, `${name}:${key}`, limit, (counted, reply) => {
       const result = new RateLimiterRes(Math.max(limit.points - counted.points, 0), Math.max(counted.expire - Date.now(), 0), counted.points);
       if (counted.points > limit.points) throw this.refusal(name, [result], context);
       if (reply) void reply.headers(rateLimitHeaders(limit.points, result));
@@ -145,45 +145,6 @@ export class RateLimitsService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.redis?.disconnect();
     await this.counterPool?.end();
-  }
-}
-
-/** A request's count as part of another statement: see RateLimitsService.inStatement. */
-export class StatementCounter {
-  constructor(
-    private readonly key: string,
-    private readonly limit: RateLimitConfig,
-    private readonly settleWith: (counted: { points: number; expire: number }, reply: FastifyReply | undefined) => void,
-  ) {}
-
-  /**
-   * A data-modifying CTE's body that counts one request, once per row of `source` if given (none:
-   * nothing counted), and returns the row's `points` and `expire`. rate-limiter-flexible's upsert:
-   * a window that has ended starts again at 1.
-   */
-  sql(parameters: SqlParameters, source?: string): string {
-    const now = Date.now();
-    const key = parameters.add(this.key);
-    const fresh = parameters.add(now + this.limit.seconds * 1000);
-    const at = parameters.add(now);
-    return `INSERT INTO ${TABLE} (key, points, expire) SELECT ${key}::varchar, 1, ${fresh}::bigint${source ? ` FROM ${source}` : ''}
-      ON CONFLICT (key) DO UPDATE SET
-        points = CASE WHEN ${TABLE}.expire <= ${at}::bigint THEN 1 ELSE ${TABLE}.points + 1 END,
-        expire = CASE WHEN ${TABLE}.expire <= ${at}::bigint THEN ${fresh}::bigint ELSE ${TABLE}.expire END
-      RETURNING points, expire`;
-  }
-
-  /** The condition on the CTE `alias` for the request to go ahead: within the limit. */
-  allows(alias: string, parameters: SqlParameters): string {
-    return `${alias}.points <= ${parameters.add(this.limit.points)}::integer`;
-  }
-
-  /**
-   * After the statement, with what the CTE returned (undefined: nothing was counted): the
-   * X-RateLimit-* headers, or 429 RATE_LIMITED (audited) when the request was over the limit.
-   */
-  settle(counted: { points: number | string; expire: number | string } | undefined, reply: FastifyReply | undefined): void {
-    if (counted) this.settleWith({ points: Number(counted.points), expire: Number(counted.expire) }, reply);
   }
 }
 

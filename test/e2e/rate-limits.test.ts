@@ -132,26 +132,35 @@ describeEachDatabase('rate limits counted with the write', (database) => {
   });
 
   for (const counters of ['database', 'redis'] as const) {
-    test(`a revoked access token gets 401 before anything else, writes nothing and spends none of its user's limit (counters in ${counters})`, counters === 'redis' ? needsRedis() : {}, async () => {
+    test(`a revoked access token gets 401, before the target app or the limit is told, and spends none of its user's limit (counters in ${counters})`, counters === 'redis' ? needsRedis() : {}, async () => {
       const limits = { generate: { points: 3, seconds: 60 } };
       const redis: Record<string, string> = counters === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` } : {};
       const server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: JSON.stringify(limits), ...redis });
       try {
         const app = await newApp(server);
-        const { token: revoked } = await server.userWithToken(`revoked-${counters}@example.com`);
-        const { token: kept } = await server.userWithToken(`revoked-${counters}@example.com`);
+        const email = `revoked-${counters}@example.com`;
+        const { token: revoked } = await server.userWithToken(email);
         assert.equal((await server.request('POST', '/api/tokens/revoke-all', { token: revoked })).status, 200);
-        const { token } = await server.userWithToken(`revoked-${counters}@example.com`);
-        for (const target of [app, app, app, app, 'no-such-app']) {
-          const result = await server.request('POST', '/api/cross-app/generate-session', { token: revoked, json: { target_app: target } });
-          assert.deepEqual([result.status, result.body.code], [401, 'TOKEN_INVALID'], `${target}: ${result.text}`);
+        const { token } = await server.userWithToken(email);
+        const refusedAsRevoked = async (when: string) => {
+          for (const target of [app, app, app, app, 'no-such-app']) {
+            const result = await server.request('POST', '/api/cross-app/generate-session', { token: revoked, json: { target_app: target } });
+            assert.deepEqual([result.status, result.body.code], [401, 'TOKEN_INVALID'], `${when}, ${target}: ${result.text}`);
+            assert.equal(result.headers.get('x-ratelimit-remaining'), null, `${when}: the user's limit is not shown`);
+          }
+        };
+        await refusedAsRevoked('before the user generates');
+        const statuses = [];
+        for (let index = 0; index < 3; index++) {
+          const result = await generate(server, token, app);
+          statuses.push(result.status);
+          assert.equal(result.headers.get('x-ratelimit-remaining'), String(2 - index), 'the revoked token spent none of the limit');
         }
+        assert.deepEqual(statuses, [200, 200, 200]);
+        assert.equal((await generate(server, token, app)).status, 429);
+        await refusedAsRevoked('once the user has spent the limit');
         const mine = await server.request<{ sessions: unknown[] }>('GET', '/api/cross-app/sessions', { token });
-        assert.equal(mine.body.sessions.length, 0, 'nothing written');
-        const first = await generate(server, token, app);
-        assert.equal(first.status, 200, first.text);
-        assert.equal(first.headers.get('x-ratelimit-remaining'), '2', 'the revoked token spent none of the limit');
-        assert.equal((await server.request('POST', '/api/cross-app/generate-session', { token: kept, json: { target_app: app } })).status, 401);
+        assert.equal(mine.body.sessions.length, 3, 'the revoked token wrote nothing');
       } finally {
         await server.close();
       }
