@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { AccessTokensService, type IssuedAccessToken } from './access-tokens/access-tokens.service.js';
+import { Injectable } from './common/injection.js';
 import type { RequestOrigin } from './common/request-origin.js';
 import { toValidationError } from './common/validation.js';
 import { type GeneratedSessionDto, type GenerateSessionDto, GenerateSessionSchema } from './cross-app/cross-app.schemas.js';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
 import { CLOCK_TOLERANCE_SECONDS } from '../common/credentials.js';
 import { sha256Hex } from '../common/crypto.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { Inject, Injectable } from '../common/injection.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { PublicUrl } from '../config/public-url.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';

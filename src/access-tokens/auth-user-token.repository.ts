@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, placeholder } from '../database/dialect.js';
 import { execute, SqlParameters } from '../database/sql.js';
 import { type ActiveUserColumns, activeUserFrom, DirectorySql } from '../directory/directory-sql.js';

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { BEARER_FORMAT_MESSAGE, bearerToken } from '../common/credentials.js';
 import { AppError } from '../common/errors/app-error.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { Inject, Injectable } from '../common/injection.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { PublicUrl } from '../config/public-url.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';
 import { DirectoryService } from '../directory/directory.service.js';

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { CLOCK_TOLERANCE_SECONDS } from '../common/credentials.js';
 import { AppError } from '../common/errors/app-error.js';
-import type { ExternalIssuerConfig, HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { Inject, Injectable } from '../common/injection.js';
+import { type ExternalIssuerConfig, HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import type { ExternalIdentity } from '../directory/directory.service.js';
 import { emailSchema, personNameSchema } from '../directory/directory.schemas.js';
 import { invalidToken } from './access-tokens.service.js';

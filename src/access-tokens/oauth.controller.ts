@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { ApiDoc } from '../docs/api-doc.decorator.js';
 import { invalidClient, readClientCredentials } from '../target-apps/client-credentials.js';
 import { type AuthenticatedApp, TargetAppsService } from '../target-apps/target-apps.service.js';

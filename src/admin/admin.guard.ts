@@ -2,8 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error.js';
 import { BEARER_FORMAT_MESSAGE, hasBearerToken, lacksBearerScheme } from '../common/credentials.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 
 /** `/api/admin/*`: `Authorization: Bearer <HANDOFF_ADMIN_TOKEN>`, compared in constant time. */
 @Injectable()

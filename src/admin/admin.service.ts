@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessTokensService, type IssuedAccessToken } from '../access-tokens/access-tokens.service.js';
+import { Injectable } from '../common/injection.js';
 import { DirectoryService } from '../directory/directory.service.js';
 
 /** Operator actions that span capabilities: a user's lifecycle and its tokens. */

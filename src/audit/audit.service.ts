@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Inject, Injectable } from '../common/injection.js';
 import { LOGGER, unredacted } from '../common/logger.js';
 
 export type AuditEventType =

@@ -1,9 +1,9 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
+import { Injectable } from '../common/injection.js';
 import { withDatabaseLock } from '../database/database-lock.js';
 import { MaintenanceService, SESSIONS_ARCHIVE_LOCK } from '../maintenance/maintenance.service.js';
 import { SigningKeysService } from '../signing-keys/signing-keys.service.js';

@@ -1,13 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { ZodType } from 'zod';
 import { ConfigError, type HandoffConfig, loadConfig } from '../config/config.js';
 import { resolveSecrets } from '../config/dev-secrets.js';
 import { findRunningServer } from '../config/running-server.js';
 import type { HandoffDataSource } from '../database/data-source.js';
-import type { DirectoryService } from '../directory/directory.service.js';
+import type { CliServices } from './cli-services.js';
 
-// Nest, TypeORM and the drivers are imported when a command needs them, not at start: `--help`
-// and the commands that need no database answer at once (STYLE: load only what a command needs).
+// TypeORM, the driver and the services are imported when a command needs them, not at start:
+// `--help` and the commands that need no database answer at once (load only what a command needs).
 
 /** Thrown by a command to end with one line on stderr and a non-zero exit code. */
 export class CliError extends Error {
@@ -45,6 +44,12 @@ export async function cliConfig(): Promise<HandoffConfig> {
 }
 
 /**
+ * For openDatabase, whose lines (which database it opens) a command does not show: it says what it
+ * did itself, and a failure ends it with one line. pino is not loaded for them.
+ */
+const QUIET = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+
+/**
  * Runs `work` against the configured database (the same DATABASE_URL as the server) and closes it
  * afterwards, whatever happens.
  */
@@ -60,10 +65,8 @@ export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => P
       );
     }
   }
-  const [{ pino }, { openDatabase }] = await Promise.all([import('pino'), import('../database/open-database.js')]);
-  // Commands say what they did themselves; only errors from below are worth showing.
-  const logger = pino({ level: 'error' }, pino.destination(2));
-  const dataSource = await openDatabase(config, logger);
+  const { openDatabase } = await import('../database/open-database.js');
+  const dataSource = await openDatabase(config, QUIET);
   try {
     return await work(dataSource);
   } finally {
@@ -75,70 +78,20 @@ export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => P
  * Runs `work` with Handoff's services (the same ones the server and its admin API use) on a
  * migrated database. Service errors become one line on stderr.
  */
-export async function withServices<T>(
-  work: (services: INestApplicationContext, dataSource: HandoffDataSource) => Promise<T>,
-): Promise<T> {
+export async function withServices<T>(work: (services: CliServices) => Promise<T>): Promise<T> {
   const config = await cliConfig();
-  const [{ NestFactory }, { pino }, { HandoffModule }, { AppError }, { migrationStatus }] = await Promise.all([
-    import('@nestjs/core'),
-    import('pino'),
-    import('../handoff.module.js'),
+  const [{ AppError }, { migrationStatus }, { CliServices }] = await Promise.all([
     import('../common/errors/app-error.js'),
     import('../database/migration-runner.js'),
+    import('./cli-services.js'),
   ]);
   return withDatabase(async (dataSource) => {
     const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
     if (pending.length > 0) {
       throw new CliError(`the database needs ${pending.length} migration(s): run \`handoff migrate up\` first`);
     }
-    const logger = pino({ level: 'silent' });
-    const services = await NestFactory.createApplicationContext(HandoffModule.forRoot({ config, dataSource, logger, bootstrap: false }), {
-      logger: false,
-      abortOnError: false,
-    });
     try {
-      return await work(services, dataSource);
-    } catch (error) {
-      if (error instanceof AppError) throw new CliError(`${error.message} (${error.code})`);
-      throw error;
-    } finally {
-      await services.close();
-    }
-  });
-}
-
-/**
- * Runs `work` with the directory's service, built without NestJS: listing users or accounts is one
- * query, and booting every module for it would cost most of the command's time.
- */
-export async function withDirectory<T>(work: (directory: DirectoryService) => Promise<T>): Promise<T> {
-  const config = await cliConfig();
-  const [{ AppError }, { migrationStatus }, { DirectoryService }, repositories] = await Promise.all([
-    import('../common/errors/app-error.js'),
-    import('../database/migration-runner.js'),
-    import('../directory/directory.service.js'),
-    Promise.all([
-      import('../directory/user.repository.js'),
-      import('../directory/account.repository.js'),
-      import('../directory/membership.repository.js'),
-      import('../directory/account-resource.repository.js'),
-    ]),
-  ]);
-  const [{ UserRepository }, { AccountRepository }, { MembershipRepository }, { AccountResourceRepository }] = repositories;
-  return withDatabase(async (dataSource) => {
-    const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
-    if (pending.length > 0) {
-      throw new CliError(`the database needs ${pending.length} migration(s): run \`handoff migrate up\` first`);
-    }
-    const directory = new DirectoryService(
-      new UserRepository(dataSource),
-      new AccountRepository(dataSource),
-      new MembershipRepository(dataSource),
-      new AccountResourceRepository(dataSource),
-      config,
-    );
-    try {
-      return await work(directory);
+      return await work(new CliServices(dataSource, config));
     } catch (error) {
       if (error instanceof AppError) throw new CliError(`${error.message} (${error.code})`);
       throw error;

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import type { ProgressListener } from '../common/progress.js';
 
 /** Tasks smaller than this get no intermediate lines when stderr is not a terminal. */
@@ -19,9 +20,11 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): P
 }
 
 function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
-  const bar = new cliProgress.SingleBar(
+  // Required here, at a terminal only: every other command, and `--help`, does without its modules.
+  const { Presets, SingleBar } = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+  const bar = new SingleBar(
     { stream, format: '{task} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
+    Presets.shades_classic,
   );
   let task: string | undefined;
   return {

@@ -1,9 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import type { HandoffConfig } from './config.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from './config.js';
 import { PublicUrl } from './public-url.js';
-
-/** Injection token of the validated, frozen configuration object. */
-export const HANDOFF_CONFIG = Symbol('HANDOFF_CONFIG');
 
 @Global()
 @Module({})

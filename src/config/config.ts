@@ -196,6 +196,9 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits and : _ -, up to 64').default('handoff'),
 });
 
+/** Injection token of the validated, frozen configuration object. */
+export const HANDOFF_CONFIG = Symbol('HANDOFF_CONFIG');
+
 export interface HandoffConfig {
   readonly server: {
     readonly host: string;

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import { execute, SqlParameters } from '../database/sql.js';
 import type { Counted, StatementCounter } from '../rate-limits/statement-counter.js';

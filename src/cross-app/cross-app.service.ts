@@ -1,13 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthenticationService, type Caller } from '../access-tokens/authentication.service.js';
 import type { Actor } from '../admin/user-or-admin.guard.js';
 import { AuditService } from '../audit/audit.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
+import { Inject, Injectable } from '../common/injection.js';
 import type { RequestOrigin } from '../common/request-origin.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { isConcurrencyConflict } from '../database/database-errors.js';
 import type { ActiveUser, UserAccountDto } from '../directory/directory.schemas.js';
 import { DirectoryService } from '../directory/directory.service.js';

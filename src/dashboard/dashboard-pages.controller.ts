@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isAdminCredential } from '../admin/admin.guard.js';
 import { AppError } from '../common/errors/app-error.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { NotApi } from '../docs/api-doc.decorator.js';
 import { HandoffRoutes } from '../common/handoff-routes.decorator.js';
 

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import type { OverviewDto, SessionSearchDto, SessionState, SessionSummaryDto } from './dashboard.schemas.js';
 import { DirectorySql } from '../directory/directory-sql.js';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable } from '../common/injection.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import type { OverviewDto, SessionSearchDto, SessionSummaryDto } from './dashboard.schemas.js';

@@ -1,5 +1,4 @@
-import mysql from 'mysql2';
-import pg from 'pg';
+import type pg from 'pg';
 import { DataSource, type DataSourceOptions, type EntitySchema } from 'typeorm';
 import type { DatabaseConfig, ServerDatabaseConfig } from '../config/database-url.js';
 import { applyDialectColumns } from './dialect-columns.js';
@@ -7,7 +6,6 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { handoffEntities } from './entities.js';
 import { hostTableStubs, type HostTablesOptions } from './host-tables.js';
 import { handoffMigrations } from './migrations/index.js';
-import { createServerPool } from './mysql-pool.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /** The client gives up this long after the database should have cancelled the statement itself. */
@@ -23,7 +21,6 @@ export interface DataSourceLimits {
    */
   readonly queryTimeoutMs?: number;
 }
-const TIMESTAMP_WITHOUT_TIME_ZONE_OID = 1114;
 
 /**
  * A TypeORM DataSource that also shuts down what it started (the embedded PGlite server), so
@@ -84,7 +81,7 @@ export async function createDataSource(
     return new HandoffDataSource(
       {
         ...common,
-        ...postgresOptions({
+        ...(await postgresOptions({
           host: embedded.socketDirectory,
           port: embedded.port,
           username: 'postgres',
@@ -92,14 +89,14 @@ export async function createDataSource(
           // PGlite is single-session: one connection, and queries queue for it.
           poolSize: 1,
           embedded: true,
-        }),
+        })),
       },
       embedded.close,
     );
   }
   return new HandoffDataSource({
     ...common,
-    ...(database.kind === 'postgres' ? postgresOptions(database, limits) : mysqlOptions(database, limits)),
+    ...(database.kind === 'postgres' ? await postgresOptions(database, limits) : await mysqlOptions(database, limits)),
   });
 }
 
@@ -111,8 +108,11 @@ type ConnectionTarget = Pick<ServerDatabaseConfig, 'host' | 'port' | 'username' 
  * documents' columns are TIMESTAMP WITHOUT TIME ZONE compared with CURRENT_TIMESTAMP, which is
  * only right if the session zone is fixed. Values read back are parsed as UTC for the same reason.
  */
-function postgresOptions(target: ConnectionTarget, limits: DataSourceLimits = {}): DataSourceOptions {
+async function postgresOptions(target: ConnectionTarget, limits: DataSourceLimits = {}): Promise<DataSourceOptions> {
   const timeout = limits.queryTimeoutMs;
+  // Each driver is loaded for its own kind only: a CLI command on PostgreSQL does without mysql2's
+  // 80-odd modules, and one on MariaDB without pg.
+  const { UtcParametersClient, utcTypes } = await import('./postgres-client.js');
   return {
     type: 'postgres',
     host: target.host,
@@ -144,55 +144,14 @@ function postgresOptions(target: ConnectionTarget, limits: DataSourceLimits = {}
         await client.query("SET TIME ZONE 'UTC'");
         await client.query("SET DateStyle = 'ISO, YMD'");
       },
-      types: {
-        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-          oid === TIMESTAMP_WITHOUT_TIME_ZONE_OID && format !== 'binary'
-            ? parseUtcTimestamp
-            : pg.types.getTypeParser(oid, format as 'text'),
-      },
+      types: utcTypes,
     },
   };
 }
 
-/**
- * pg sends a Date parameter as local time with an offset, and PostgreSQL ignores the offset when
- * the column is TIMESTAMP WITHOUT TIME ZONE: on a host whose TZ is not UTC every written time
- * would shift. Sending Dates as ISO strings (UTC) is right for both timestamp types.
- */
-class UtcParametersClient extends pg.Client {
-  constructor(config?: pg.ClientConfig) {
-    super(config);
-    // A connection that breaks while checked out of the pool (a server shutdown or crash in the
-    // middle of a statement) emits 'error' with no pool listener attached: unheard, that ends
-    // the process. The statement in flight fails with the same error, which is what is answered.
-    this.on('error', () => undefined);
-  }
-
-  override query(...args: unknown[]): never {
-    const [first, second] = args;
-    if (Array.isArray(second)) args[1] = second.map(dateToUtc);
-    // In place: a pg Query / QueryStream object must keep its prototype (submit, events).
-    else if (isQueryConfig(first)) first.values = first.values.map(dateToUtc);
-    return (super.query as (...forwarded: unknown[]) => never)(...args);
-  }
-}
-
-function isQueryConfig(value: unknown): value is { values: unknown[] } {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { values?: unknown }).values);
-}
-
-function dateToUtc(value: unknown): unknown {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value;
-}
-
-function parseUtcTimestamp(value: string): Date | string {
-  // Keep PostgreSQL's 'infinity' spellings as strings, as pg does.
-  if (!/^\d/.test(value)) return value;
-  return new Date(`${value.replace(' ', 'T')}Z`);
-}
-
-function mysqlOptions(target: ServerDatabaseConfig, limits: DataSourceLimits): DataSourceOptions {
+async function mysqlOptions(target: ServerDatabaseConfig, limits: DataSourceLimits): Promise<DataSourceOptions> {
   const timeout = limits.queryTimeoutMs;
+  const { mysqlDriver } = await import('./mysql-pool.js');
   return {
     type: target.flavour === 'mariadb' ? 'mariadb' : 'mysql',
     host: target.host,
@@ -208,9 +167,6 @@ function mysqlOptions(target: ServerDatabaseConfig, limits: DataSourceLimits): D
     // mysql2 converts DATETIME values from and to UTC, and every new pooled connection sets its
     // session zone before any other statement runs (mysql-pool.ts).
     timezone: 'Z',
-    driver: {
-      ...mysql,
-      createPool: (options: mysql.PoolOptions) => createServerPool(options, timeout && timeout + CLIENT_TIMEOUT_MARGIN_MS),
-    },
+    driver: mysqlDriver(timeout && timeout + CLIENT_TIMEOUT_MARGIN_MS),
   };
 }

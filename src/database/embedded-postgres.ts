@@ -1,9 +1,8 @@
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import lockfile from 'proper-lockfile';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** The port number only names the socket file (`.s.PGSQL.<port>`); nothing listens on TCP. */
 const SOCKET_PORT = 5432;
@@ -35,6 +34,12 @@ export class EmbeddedDatabaseBusyError extends Error {
  * socket path limit, and unreachable by other local users).
  */
 export async function startEmbeddedPostgres(directory: string): Promise<EmbeddedPostgres> {
+  // Loaded here, not with the module: a server database's commands do without PGlite's half a megabyte.
+  const [{ PGlite }, { PGLiteSocketServer }, { default: lockfile }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+    import('proper-lockfile'),
+  ]);
   // PGlite creates its files world-writable: the folder that holds them is the owner's alone.
   await mkdir(dirname(directory), { recursive: true, mode: 0o700 });
   await chmod(dirname(directory), 0o700);

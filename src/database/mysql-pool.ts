@@ -27,6 +27,11 @@ export function createServerPool(options: mysql.PoolOptions, queryTimeoutMs: num
   return pool;
 }
 
+/** mysql2 for TypeORM's `driver` option, its pools made by createServerPool. */
+export function mysqlDriver(queryTimeoutMs: number | undefined): Omit<typeof mysql, 'createPool'> & { createPool(options: mysql.PoolOptions): mysql.Pool } {
+  return { ...mysql, createPool: (options: mysql.PoolOptions) => createServerPool(options, queryTimeoutMs) };
+}
+
 function boundStatements(connection: mysql.PoolConnection, timeoutMs: number): void {
   const query = connection.query as unknown as (...args: unknown[]) => unknown;
   (connection as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: unknown, ...args: unknown[]) {

@@ -10,7 +10,11 @@ import { EmbeddedDatabaseBusyError } from './embedded-postgres.js';
  * Creates and connects the configured database. Failures become a StartupError with one line
  * that names the variable to fix and never the password.
  */
-export async function openDatabase(config: HandoffConfig, logger: Logger, limits: DataSourceLimits = {}): Promise<HandoffDataSource> {
+export async function openDatabase(
+  config: HandoffConfig,
+  logger: Pick<Logger, 'debug' | 'info' | 'warn'>,
+  limits: DataSourceLimits = {},
+): Promise<HandoffDataSource> {
   const description = describeDatabase(config.database);
   logger.debug(`opening ${description}`);
   let dataSource: HandoffDataSource;

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, placeholder } from '../database/dialect.js';
 import { AccountResource } from './account-resource.entity.js';
 

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { Account } from './account.entity.js';
 
 @Injectable()

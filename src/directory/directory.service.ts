@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../common/errors/app-error.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { Inject, Injectable } from '../common/injection.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { hostTables } from '../database/host-tables.js';
 import { AccountResourceRepository } from './account-resource.repository.js';

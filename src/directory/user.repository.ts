@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
 import { DirectorySql } from './directory-sql.js';

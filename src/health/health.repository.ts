@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 
 @Injectable()
 export class HealthRepository {

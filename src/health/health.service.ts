@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../common/errors/app-error.js';
+import { Injectable } from '../common/injection.js';
 import { HealthRepository } from './health.repository.js';
 
 const DATABASE_CHECK_TIMEOUT_MS = 2_000;

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { Inject, Injectable } from '../common/injection.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { withDatabaseLock } from '../database/database-lock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type ArchivePartition, isCovered, monthOf, monthsBetween, partitionName } from './archive-partitions.js';

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { isLockTimeout } from '../database/database-errors.js';
 import { dialectOf, forDialect, nowPlusSecondsSql, type SqlDialect } from '../database/dialect.js';
 import { execute } from '../database/sql.js';

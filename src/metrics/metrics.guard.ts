@@ -2,8 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { FastifyRequest } from 'fastify';
 import { hasBearerToken } from '../common/credentials.js';
 import { AppError } from '../common/errors/app-error.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 
 /**
  * `GET /metrics` with HANDOFF_METRICS_TOKEN set: `Authorization: Bearer <token>`, compared in

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Injectable } from '../common/injection.js';
 
 /** Why a validation ended as it did: success, or the audit trail's failure reasons. */
 export type ValidationOutcome =

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { AccessTokensService, type IssuedAccessToken } from '../access-tokens/access-tokens.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { Injectable } from '../common/injection.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';

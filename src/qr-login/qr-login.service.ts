@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
 import Bowser from 'bowser';
 import { AccessTokensService, type IssuedAccessToken, type SignedAccessToken } from '../access-tokens/access-tokens.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { Inject, Injectable } from '../common/injection.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { randomToken, sha256Hex } from '../common/crypto.js';
 import { AppError } from '../common/errors/app-error.js';
 import type { RequestOrigin } from '../common/request-origin.js';
-import type { HandoffConfig } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig } from '../config/config.js';
 import { PublicUrl } from '../config/public-url.js';
 import { isConcurrencyConflict, isUniqueViolation } from '../database/database-errors.js';
 import type { ActiveUser } from '../directory/directory.schemas.js';

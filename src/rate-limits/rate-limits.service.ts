@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,9 +14,9 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors/app-error.js';
+import { Inject, Injectable } from '../common/injection.js';
 import { LOGGER } from '../common/logger.js';
-import type { HandoffConfig, RateLimitConfig, RateLimitName } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig, type RateLimitConfig, type RateLimitName } from '../config/config.js';
 import { HandoffDataSource } from '../database/data-source.js';
 import { dialectOf } from '../database/dialect.js';
 import { StatementCounter } from './statement-counter.js';

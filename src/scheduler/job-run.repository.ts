@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, forDialect, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { Inject, Injectable } from '../common/injection.js';
 import { LOGGER } from '../common/logger.js';
-import { type HandoffConfig, SCHEDULED_JOBS, type ScheduledJobName } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { HANDOFF_CONFIG, type HandoffConfig, SCHEDULED_JOBS, type ScheduledJobName } from '../config/config.js';
 import { tryWithDatabaseLock } from '../database/database-lock.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, nowPlusSecondsSql, nowSql } from '../database/dialect.js';
 import { SigningKey } from './signing-key.entity.js';
 

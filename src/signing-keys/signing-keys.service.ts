@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import {
   calculateJwkThumbprint,
   type CryptoKey,
@@ -10,8 +9,8 @@ import {
   type JWK,
 } from 'jose';
 import type { DataSource } from 'typeorm';
-import type { HandoffConfig, SigningAlgorithm } from '../config/config.js';
-import { HANDOFF_CONFIG } from '../config/config.module.js';
+import { Inject, Injectable } from '../common/injection.js';
+import { HANDOFF_CONFIG, type HandoffConfig, type SigningAlgorithm } from '../config/config.js';
 import { withDatabaseLock } from '../database/database-lock.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 import type { SigningKey } from './signing-key.entity.js';

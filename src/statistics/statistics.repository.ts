@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { driverCodeOf } from '../database/database-errors.js';
 import { DATA_TABLES, OPERATIONAL_TABLES } from '../database/handoff-tables.js';
 import { dialectOf, forDialect, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf } from '../database/dialect.js';
 import type { DailyStatsDto, IndexStatsDto, MonitorDto, StatsDto, TableStatsDto } from './statistics.schemas.js';
 import { StatisticsRepository } from './statistics.repository.js';

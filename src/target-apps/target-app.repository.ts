@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
+import { Injectable } from '../common/injection.js';
 import { dialectOf, nowSql, placeholder } from '../database/dialect.js';
 import { execute } from '../database/sql.js';
 import { TargetAppSecret } from './target-app-secret.entity.js';

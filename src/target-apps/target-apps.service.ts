@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error.js';
 import { constantTimeEqual, randomToken, sha256Hex } from '../common/crypto.js';
 import { ExpiringCache } from '../common/expiring-cache.js';
+import { Injectable } from '../common/injection.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import type { TargetApp } from './target-app.entity.js';
 import { TargetAppRepository } from './target-app.repository.js';

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { appNameSchema, originSchema } from '../../target-apps/target-apps.schemas.js';
-import type { TargetAppsService } from '../../target-apps/target-apps.service.js';
 import { out, parseOption, withServices } from '../cli-context.js';
-
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadTargetAppsService = async (): Promise<typeof TargetAppsService> => (await import('../../target-apps/target-apps.service.js')).TargetAppsService;
 
 /** Target apps and their shared secrets. A secret is printed once, alone on stdout. */
 export function registerAppCommands(program: Command): void {
@@ -21,7 +17,7 @@ export function registerAppCommands(program: Command): void {
         origins: options.origin.map((origin) => parseOption('--origin', originSchema, origin)),
         public: options.public === true,
       };
-      const created = await withServices(async (services) => services.get(await loadTargetAppsService()).register(input));
+      const created = await withServices(async (services) => (await services.targetApps()).register(input));
       if (created.secret === null) {
         out.info(`registered the public client ${created.app.name}: no secret, it signs users in with the device grant`);
         return;
@@ -35,7 +31,7 @@ export function registerAppCommands(program: Command): void {
     .argument('<name>')
     .action(async (name: string) => {
       const app = parseOption('name', appNameSchema, name);
-      const rotated = await withServices(async (services) => services.get(await loadTargetAppsService()).rotateSecret(app));
+      const rotated = await withServices(async (services) => (await services.targetApps()).rotateSecret(app));
       out.data(rotated.secret);
       out.info(`${app} now has two active secrets; retire the old one with \`handoff apps retire-secret ${app}\``);
     });
@@ -45,14 +41,14 @@ export function registerAppCommands(program: Command): void {
     .argument('<name>')
     .action(async (name: string) => {
       const app = parseOption('name', appNameSchema, name);
-      await withServices(async (services) => services.get(await loadTargetAppsService()).retireSecret(app));
+      await withServices(async (services) => (await services.targetApps()).retireSecret(app));
       out.info(`retired the older secret of ${app}`);
     });
   apps
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await withServices(async (services) => services.get(await loadTargetAppsService()).list());
+      const list = await withServices(async (services) => (await services.targetApps()).list());
       out.table(options.json, list, () =>
         list.map((app) => [app.name, app.publicClient ? 'public client' : `${app.activeSecrets} secret(s)`, app.allowedOrigins.join(',')].join('\t')),
       );

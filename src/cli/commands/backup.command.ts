@@ -1,12 +1,8 @@
 import { open, rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { BackupService } from '../../backup/backup.service.js';
 import type { BackupTableSummaryDto, RestoreTableSummaryDto } from '../../backup/backup.schemas.js';
 import { CliError, out, withServices } from '../cli-context.js';
 import { progressReporter } from '../progress.js';
-
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadBackupService = async (): Promise<typeof BackupService> => (await import('../../backup/backup.service.js')).BackupService;
 
 export function registerBackupCommands(program: Command): void {
   program
@@ -22,7 +18,7 @@ export function registerBackupCommands(program: Command): void {
       const output = toStdout ? process.stdout : (await openFile('--out', partial, 'w')).createWriteStream();
       const progress = progressReporter();
       try {
-        const summary = await withServices(async (services) => services.get(await loadBackupService()).backup(output, { onProgress: progress.listener }));
+        const summary = await withServices(async (services) => (await services.backup()).backup(output, { onProgress: progress.listener }));
         progress.stop();
         if (!toStdout) await rename(partial, options.out);
         if (options.json) out.data(JSON.stringify(summary));
@@ -42,7 +38,7 @@ export function registerBackupCommands(program: Command): void {
     .action(async (options: { in: string; json?: boolean }) => {
       const input = options.in === '-' ? process.stdin : (await openFile('--in', options.in, 'r')).createReadStream();
       const progress = progressReporter();
-      const summary = await withServices(async (services) => services.get(await loadBackupService()).restore(input, { onProgress: progress.listener })).finally(() =>
+      const summary = await withServices(async (services) => (await services.backup()).restore(input, { onProgress: progress.listener })).finally(() =>
         progress.stop(),
       );
       if (options.json) out.data(JSON.stringify(summary));

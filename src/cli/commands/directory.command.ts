@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { AdminService } from '../../admin/admin.service.js';
 import {
   accountSlugSchema,
   emailSchema,
@@ -7,13 +6,7 @@ import {
   resourceIdSchema,
   roleSchema,
 } from '../../directory/directory.schemas.js';
-import type { DirectoryService } from '../../directory/directory.service.js';
-import { out, parseOption, withDirectory, withServices } from '../cli-context.js';
-
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadAdminService = async (): Promise<typeof AdminService> => (await import('../../admin/admin.service.js')).AdminService;
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadDirectoryService = async (): Promise<typeof DirectoryService> => (await import('../../directory/directory.service.js')).DirectoryService;
+import { out, parseOption, withServices } from '../cli-context.js';
 
 /** Standalone mode: users, accounts and memberships (SPEC §7). */
 export function registerDirectoryCommands(program: Command): void {
@@ -26,7 +19,7 @@ export function registerDirectoryCommands(program: Command): void {
     .action(async (options: { email: string; name?: string }) => {
       const email = parseOption('--email', emailSchema, options.email);
       const name = options.name === undefined ? undefined : parseOption('--name', personNameSchema, options.name);
-      const user = await withDirectory((directory) => directory.createUser({ email, name }));
+      const user = await withServices(async (services) => (await services.directory()).createUser({ email, name }));
       out.data(String(user.id));
       out.info(`created user ${user.email}`);
     });
@@ -34,7 +27,7 @@ export function registerDirectoryCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await withDirectory((directory) => directory.listUsers());
+      const list = await withServices(async (services) => (await services.directory()).listUsers());
       out.table(options.json, list, () =>
         list.map((user) => [user.id, user.email, user.name ?? '', user.disabledAt ? 'disabled' : 'active'].join('\t')),
       );
@@ -50,8 +43,8 @@ export function registerDirectoryCommands(program: Command): void {
       .action(async (options: { email: string }) => {
         const email = parseOption('--email', emailSchema, options.email);
         const result = await withServices(async (services) => {
-          const user = await services.get(await loadDirectoryService()).getUser({ email });
-          const admin = services.get(await loadAdminService());
+          const user = await (await services.directory()).getUser({ email });
+          const admin = await services.admin();
           return verb === 'disable' ? admin.disableUser(user.id) : admin.deleteUser(user.id);
         });
         out.info(`${verb === 'disable' ? 'disabled' : 'deleted'} ${email}; ${result.tokensDisabled} token(s) disabled`);
@@ -69,7 +62,7 @@ export function registerDirectoryCommands(program: Command): void {
         name: parseOption('--name', personNameSchema, options.name),
         slug: parseOption('--slug', accountSlugSchema, options.slug),
       };
-      const account = await withDirectory((directory) => directory.createAccount(input));
+      const account = await withServices(async (services) => (await services.directory()).createAccount(input));
       out.data(String(account.id));
       out.info(`created account ${account.slug}`);
     });
@@ -77,7 +70,7 @@ export function registerDirectoryCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await withDirectory((directory) => directory.listAccounts());
+      const list = await withServices(async (services) => (await services.directory()).listAccounts());
       out.table(options.json, list, () => list.map((account) => [account.id, account.slug, account.name].join('\t')));
     });
 
@@ -94,7 +87,7 @@ export function registerDirectoryCommands(program: Command): void {
         email: parseOption('--user', emailSchema, options.user),
         role: parseOption('--role', roleSchema, options.role),
       };
-      await withDirectory((directory) => directory.setMembership(slug, input));
+      await withServices(async (services) => (await services.directory()).setMembership(slug, input));
       out.info(`${input.email} is ${input.role} in ${slug}`);
     });
   members
@@ -104,7 +97,7 @@ export function registerDirectoryCommands(program: Command): void {
     .action(async (options: { user: string; account: string }) => {
       const slug = parseOption('--account', accountSlugSchema, options.account);
       const email = parseOption('--user', emailSchema, options.user);
-      await withDirectory((directory) => directory.removeMembership(slug, email));
+      await withServices(async (services) => (await services.directory()).removeMembership(slug, email));
       out.info(`${email} is no longer a member of ${slug}`);
     });
   members
@@ -113,7 +106,7 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { account?: string; json?: boolean }) => {
       const accountSlug = options.account === undefined ? undefined : parseOption('--account', accountSlugSchema, options.account);
-      const list = await withDirectory((directory) => directory.listMemberships({ accountSlug }));
+      const list = await withServices(async (services) => (await services.directory()).listMemberships({ accountSlug }));
       out.table(options.json, list, () => list.map((member) => [member.accountSlug, member.email, member.role].join('\t')));
     });
 
@@ -130,7 +123,10 @@ export function registerDirectoryCommands(program: Command): void {
       .action(async (options: { account: string; id: string }) => {
         const slug = parseOption('--account', accountSlugSchema, options.account);
         const resource = parseOption('--id', resourceIdSchema, options.id);
-        await withDirectory((directory) => (verb === 'add' ? directory.addResource(slug, resource) : directory.removeResource(slug, resource)));
+        await withServices(async (services) => {
+          const directory = await services.directory();
+          return verb === 'add' ? directory.addResource(slug, resource) : directory.removeResource(slug, resource);
+        });
         out.info(`${verb === 'add' ? 'added' : 'removed'} ${resource} ${verb === 'add' ? 'to' : 'from'} ${slug}`);
       });
   }
@@ -140,7 +136,7 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { account: string; json?: boolean }) => {
       const slug = parseOption('--account', accountSlugSchema, options.account);
-      const list = await withDirectory((directory) => directory.listResources(slug));
+      const list = await withServices(async (services) => (await services.directory()).listResources(slug));
       out.table(options.json, list, () => list);
     });
 }

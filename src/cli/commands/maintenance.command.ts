@@ -1,13 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import type { PartitionsResultDto, PruneResultDto } from '../../maintenance/maintenance.schemas.js';
 import { parseDuration } from '../../maintenance/durations.js';
 import { CliError, out, withServices } from '../cli-context.js';
 import { parsePositiveInteger as positiveInteger } from './migrate.command.js';
 import { progressReporter } from '../progress.js';
-
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadMaintenanceService = async (): Promise<typeof MaintenanceService> => (await import('../../maintenance/maintenance.service.js')).MaintenanceService;
 
 const DAY_SECONDS = 86_400;
 
@@ -21,7 +17,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .action(async (options: { grace?: number; batchSize?: number; json?: boolean }) => {
       const progress = progressReporter();
       const result = await withServices(async (services) =>
-        services.get(await loadMaintenanceService()).cleanup({ graceSeconds: options.grace, batchSize: options.batchSize, onProgress: progress.listener }),
+        (await services.maintenance()).cleanup({ graceSeconds: options.grace, batchSize: options.batchSize, onProgress: progress.listener }),
       ).finally(() => progress.stop());
       if (options.json) out.data(JSON.stringify(result));
       out.info(
@@ -41,7 +37,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .description("create the current and next months' partitions")
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
-      const result = await withServices(async (services) => services.get(await loadMaintenanceService()).ensurePartitions());
+      const result = await withServices(async (services) => (await services.maintenance()).ensurePartitions());
       printPartitions(result, options.json);
       if (result.partitioned) out.info(result.created.length > 0 ? `created ${result.created.join(', ')}` : 'every partition was there already');
     });
@@ -49,7 +45,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      printPartitions(await withServices(async (services) => services.get(await loadMaintenanceService()).listPartitions()), options.json);
+      printPartitions(await withServices(async (services) => (await services.maintenance()).listPartitions()), options.json);
     });
   pruneCommand(partitions, 'drop the partitions older than the retention (the same as `archive prune`)');
 }
@@ -64,7 +60,7 @@ function pruneCommand(parent: Command, description: string): void {
 }
 
 async function prune(options: { olderThan?: number; json?: boolean }): Promise<void> {
-  const result: PruneResultDto = await withServices(async (services) => services.get(await loadMaintenanceService()).pruneArchive(options.olderThan));
+  const result: PruneResultDto = await withServices(async (services) => (await services.maintenance()).pruneArchive(options.olderThan));
   if (options.json) out.data(JSON.stringify(result));
   out.info(
     `archived sessions created before ${result.cutoff}: dropped ${result.partitionsDropped.length} partition(s)` +

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { StatsQuerySchema } from '../../statistics/statistics.schemas.js';
-import type { StatisticsService } from '../../statistics/statistics.service.js';
 import { out, parseOption, withServices } from '../cli-context.js';
 import { alignedTable, bar, formatBytes } from '../table.js';
-
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadStatisticsService = async (): Promise<typeof StatisticsService> => (await import('../../statistics/statistics.service.js')).StatisticsService;
 
 export function registerStatisticsCommands(program: Command): void {
   program
@@ -15,7 +11,7 @@ export function registerStatisticsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { days: string; json?: boolean }) => {
       const count = parseOption('--days', StatsQuerySchema.shape.days, options.days);
-      const stats = await withServices(async (services) => services.get(await loadStatisticsService()).daily(count));
+      const stats = await withServices(async (services) => (await services.statistics()).daily(count));
       if (!options.json && process.stdout.isTTY) {
         // At a terminal: aligned columns and a bar of the sessions created each day.
         const max = Math.max(...stats.days.map((day) => day.created));
@@ -32,7 +28,7 @@ export function registerStatisticsCommands(program: Command): void {
     .description("the database's table and index statistics for Handoff's tables")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const report = await withServices(async (services) => services.get(await loadStatisticsService()).monitor());
+      const report = await withServices(async (services) => (await services.statistics()).monitor());
       if (options.json) {
         out.data(JSON.stringify(report));
         return;

@@ -1,15 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { AdminService } from '../../admin/admin.service.js';
 import { emailSchema } from '../../directory/directory.schemas.js';
-import type { SigningKeysService } from '../../signing-keys/signing-keys.service.js';
 import { appNameSchema } from '../../target-apps/target-apps.schemas.js';
 import { parseDuration } from '../../maintenance/durations.js';
 import { out, parseOption, withServices } from '../cli-context.js';
-
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadAdminService = async (): Promise<typeof AdminService> => (await import('../../admin/admin.service.js')).AdminService;
-/** Loaded when a command runs: `--help` and other commands do without it. */
-const loadSigningKeysService = async (): Promise<typeof SigningKeysService> => (await import('../../signing-keys/signing-keys.service.js')).SigningKeysService;
 
 export function registerTokenCommands(program: Command): void {
   program
@@ -23,9 +16,9 @@ export function registerTokenCommands(program: Command): void {
     .action(async (options: { user: string; ttl?: number; audience?: string }) => {
       const email = parseOption('--user', emailSchema, options.user);
       const audience = options.audience === undefined ? undefined : parseOption('--audience', appNameSchema, options.audience);
-      const issued = await withServices(async (services, dataSource) => {
-        await services.get(await loadSigningKeysService()).ensureKey(dataSource);
-        return services.get(await loadAdminService()).issueToken({ email }, { ttlSeconds: options.ttl, audience });
+      const issued = await withServices(async (services) => {
+        await (await services.signingKeys()).ensureKey(services.dataSource);
+        return (await services.admin()).issueToken({ email }, { ttlSeconds: options.ttl, audience });
       });
       out.data(issued.accessToken);
       out.info(`issued token ${issued.tokenId} for ${email}, expires ${issued.expiresAt}`);
@@ -36,9 +29,9 @@ export function registerTokenCommands(program: Command): void {
     .command('rotate')
     .description('make a new current signing key; the previous one stays published until its tokens expire')
     .action(async () => {
-      const result = await withServices(async (services, dataSource) => {
-        const signingKeys = services.get(await loadSigningKeysService());
-        await signingKeys.ensureKey(dataSource);
+      const result = await withServices(async (services) => {
+        const signingKeys = await services.signingKeys();
+        await signingKeys.ensureKey(services.dataSource);
         return signingKeys.rotate();
       });
       out.data(result.kid);
@@ -48,7 +41,7 @@ export function registerTokenCommands(program: Command): void {
     .command('list')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const list = await withServices(async (services) => services.get(await loadSigningKeysService()).list());
+      const list = await withServices(async (services) => (await services.signingKeys()).list());
       out.table(options.json, list, () =>
         list.map((key) => [key.kid, key.algorithm, key.status, key.createdAt, key.publishUntil ?? ''].join('\t')),
       );
