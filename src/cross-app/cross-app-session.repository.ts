@@ -242,19 +242,18 @@ export class CrossAppSessionRepository {
    */
   async revoke(filter: { id?: number; tokenHash?: string; userId?: number }): Promise<number> {
     const conditions = ['revoked_at IS NULL'];
-    const values: unknown[] = [];
+    const parameters = new SqlParameters(this.dialect);
     const add = (sql: string, value: unknown): void => {
-      values.push(value);
-      conditions.push(`${sql} = ${placeholder(this.dialect, values.length)}`);
+      conditions.push(`${sql} = ${parameters.add(value)}`);
     };
     if (filter.id !== undefined) add('id', filter.id);
     if (filter.tokenHash !== undefined) add('token_hash', filter.tokenHash);
     if (filter.userId !== undefined) add('user_id', filter.userId);
-    if (values.length === 0) throw new Error('revoke needs a filter');
+    if (parameters.values.length === 0) throw new Error('revoke needs a filter');
     const { affected } = await execute(
       this.dataSource,
       `UPDATE cross_app_sessions SET revoked_at = ${nowSql(this.dialect)} WHERE ${conditions.join(' AND ')}`,
-      values,
+      parameters.values,
     );
     return affected;
   }

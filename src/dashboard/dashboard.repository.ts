@@ -3,6 +3,7 @@ import { Injectable } from '../common/injection.js';
 import { dialectOf, nowPlusSecondsSql, nowSql, placeholder, type SqlDialect } from '../database/dialect.js';
 import type { OverviewDto, SessionSearchDto, SessionState, SessionSummaryDto } from './dashboard.schemas.js';
 import { DirectorySql } from '../directory/directory-sql.js';
+import { SqlParameters } from '../database/sql.js';
 
 interface RawSession {
   id: number | string;
@@ -33,22 +34,18 @@ export class DashboardRepository {
   async searchSessions(search: SessionSearchDto): Promise<SessionSummaryDto[]> {
     const now = nowSql(this.dialect);
     const conditions: string[] = [];
-    const values: unknown[] = [];
-    const bind = (value: unknown): string => {
-      values.push(value);
-      return placeholder(this.dialect, values.length);
-    };
+    const parameters = new SqlParameters(this.dialect);
     const user = new DirectorySql(this.dialect).userJoin('u', 's.user_id');
-    if (search.email) conditions.push(`LOWER(${user.email}) LIKE ${bind(`%${escapeLike(search.email.toLowerCase())}%`)}`);
-    if (search.app) conditions.push(`s.target_app = ${bind(search.app)}`);
-    if (search.state) conditions.push(`${STATE_SQL(now)} = ${bind(search.state)}`);
+    if (search.email) conditions.push(`LOWER(${user.email}) LIKE ${parameters.add(`%${escapeLike(search.email.toLowerCase())}%`)}`);
+    if (search.app) conditions.push(`s.target_app = ${parameters.add(search.app)}`);
+    if (search.state) conditions.push(`${STATE_SQL(now)} = ${parameters.add(search.state)}`);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = (await this.dataSource.query(
       `SELECT s.id, s.user_id, ${user.email} AS email, s.account_id, s.source_app, s.target_app, ${STATE_SQL(now)} AS state,
               s.created_at, s.expires_at, s.used_at, s.revoked_at, s.ip_address, s.user_agent
          FROM cross_app_sessions s ${user.join}
          ${where} ORDER BY s.id DESC LIMIT ${Number(search.limit)}`,
-      values,
+      parameters.values,
     )) as RawSession[];
     return rows.map((row) => ({
       id: Number(row.id),
