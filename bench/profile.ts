@@ -13,7 +13,8 @@ import { seedSessions } from './seed-sessions.js';
  * `--seconds` (default 10) of generate-session, then of validate-session, from 16 clients; then
  * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
  * rate-limit counters in Redis; `--no-profile` measures without the profiler (CPU per request and
- * system calls only); `--only generate|validate` runs one endpoint. The .cpuprofile is kept (its path printed) for a closer look.
+ * system calls only); `--only generate|validate` runs one endpoint; `--env NAME=value` and
+ * `--node-arg FLAG` (repeatable) set Handoff's environment and node flags, for an experiment. The .cpuprofile is kept (its path printed) for a closer look.
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -58,12 +59,14 @@ function summarise(profile: Profile, top: number): string[] {
 async function measure(label: string, service: BenchProcess, scenarios: ReadonlyArray<readonly [string, HttpScenario]>, seconds: number): Promise<void> {
   for (const [name, scenario] of scenarios) {
     const [before, cpuBefore] = [await service.syscalls(), await service.cpuMs()];
-    const figures = await measureHttp(service.url, scenario, seconds, 16, false);
+    let peakRss = await service.rssMb();
+    const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
+    const figures = await measureHttp(service.url, scenario, seconds, 16, false).finally(() => clearInterval(sampler));
     const [after, cpuAfter] = [await service.syscalls(), await service.cpuMs()];
     const requests = figures.requestsPerSecond * seconds;
     process.stdout.write(
       `${label} ${name}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99} ms, ${figures.failures} failed, ` +
-        `${Math.round(((cpuAfter - cpuBefore) * 1000) / requests)} µs CPU, ` +
+        `${Math.round(((cpuAfter - cpuBefore) * 1000) / requests)} µs CPU, peak RSS ${peakRss} MB, ` +
         `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request\n`,
     );
   }
@@ -81,7 +84,10 @@ async function main(): Promise<void> {
     if (setting?.includes('=')) env[setting.slice(0, setting.indexOf('='))] = setting.slice(setting.indexOf('=') + 1);
   });
   const profiled = !process.argv.includes('--no-profile');
-  const server = await BenchServer.start(database, { env, nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', option('interval', '1000')] : [] });
+  // `--node-arg FLAG` (repeatable): a flag for Handoff's node (--max-semi-space-size=4…).
+  const nodeArgs = process.argv.flatMap((argument, index) => (argument === '--node-arg' && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
+  if (profiled) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', option('interval', '1000'));
+  const server = await BenchServer.start(database, { env, nodeArgs });
   try {
     const clients = await population(server, 16);
     await seedSessions(database.url!, clients, sessions);
