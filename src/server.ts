@@ -135,8 +135,9 @@ async function createApp(
   filter = new ErrorResponseFilter(logger, routeMethods(fastifyInstance));
   registerHardeningHooks(fastifyInstance, (request, reply, error) => filter.send(request, reply, error));
   const app = await NestFactory.create<NestFastifyApplication>(
-    // The standalone service: the same module a host app embeds, on Handoff's own users and accounts.
-    HandoffModule.forRoot({ config, dataSource, logger, publicUrl }),
+    // The standalone service: the same module a host app embeds, on Handoff's own users and accounts,
+    // or on a host's tables named by HANDOFF_DIRECTORY (the mapping its database was opened with).
+    HandoffModule.forRoot({ config, dataSource, logger, publicUrl, directory: config.directory }),
     adapter,
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );

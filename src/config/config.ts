@@ -179,8 +179,9 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .refine((value) => !new URL(value).hash && !new URL(value).searchParams.has('user_code'), 'must have no fragment and no user_code parameter')
     .optional(),
-  // A host app's own users / accounts / memberships tables (SPEC §10), for the CLI and the
-  // TypeORM CLI in the host's project; a host's code gives the same to HandoffModule.forRoot.
+  // A host app's own users / accounts / memberships tables (SPEC §10), for the CLI, the TypeORM
+  // CLI and the standalone server on the host's database; a host's code gives the same to
+  // HandoffModule.forRoot.
   HANDOFF_DIRECTORY: jsonSchema(
     z.strictObject({
       users: z.strictObject({ table: sqlIdentifier, id: sqlIdentifier, email: sqlIdentifier, name: sqlIdentifier.nullable(), disabledAt: sqlIdentifier.nullable() }).partial().optional(),
