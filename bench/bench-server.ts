@@ -65,10 +65,16 @@ export class BenchProcess {
 
   /** CPU time (user + system) the process has used so far, in ms, from /proc (Linux). */
   async cpuMs(): Promise<number> {
+    const { user, system } = await this.cpuTimesMs();
+    return user + system;
+  }
+
+  /** The same, split into user and system (kernel) time, in ms. */
+  async cpuTimesMs(): Promise<{ user: number; system: number }> {
     const stat = await readFile(`/proc/${this.child.pid}/stat`, 'utf8').catch(() => '');
     // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
   }
 
   /** Read and write system calls the process has made so far (socket sends and receives, mostly), from /proc. */

@@ -58,15 +58,16 @@ function summarise(profile: Profile, top: number): string[] {
 
 async function measure(label: string, service: BenchProcess, scenarios: ReadonlyArray<readonly [string, HttpScenario]>, seconds: number): Promise<void> {
   for (const [name, scenario] of scenarios) {
-    const [before, cpuBefore] = [await service.syscalls(), await service.cpuMs()];
+    const [before, cpuBefore] = [await service.syscalls(), await service.cpuTimesMs()];
     let peakRss = await service.rssMb();
     const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
     const figures = await measureHttp(service.url, scenario, seconds, 16, false).finally(() => clearInterval(sampler));
-    const [after, cpuAfter] = [await service.syscalls(), await service.cpuMs()];
+    const [after, cpuAfter] = [await service.syscalls(), await service.cpuTimesMs()];
     const requests = figures.requestsPerSecond * seconds;
     process.stdout.write(
       `${label} ${name}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99} ms, ${figures.failures} failed, ` +
-        `${Math.round(((cpuAfter - cpuBefore) * 1000) / requests)} µs CPU, peak RSS ${peakRss} MB, ` +
+        `${Math.round(((cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) * 1000) / requests)} µs CPU ` +
+        `(${Math.round(((cpuAfter.system - cpuBefore.system) * 1000) / requests)} in the kernel), peak RSS ${peakRss} MB, ` +
         `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request\n`,
     );
   }
