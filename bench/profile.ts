@@ -88,7 +88,11 @@ async function main(): Promise<void> {
   // `--node-arg FLAG` (repeatable): a flag for Handoff's node (--max-semi-space-size=4…).
   const nodeArgs = process.argv.flatMap((argument, index) => (argument === '--node-arg' && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
   if (profiled) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', option('interval', '1000'));
-  const server = await BenchServer.start(database, { env, nodeArgs });
+  // A server that does not start (a flag node refuses…) must not leave its database behind.
+  const server = await BenchServer.start(database, { env, nodeArgs }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
   try {
     const clients = await population(server, 16);
     await seedSessions(database.url!, clients, sessions);
