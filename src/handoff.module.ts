@@ -54,7 +54,8 @@ export interface HandoffRuntimeOptions {
   readonly publicUrl?: PublicUrl;
   /**
    * At application start: make a signing key if there is none, and start the scheduled jobs
-   * (cleanup, partitions, prune) as configured. Default true; the CLI turns it off.
+   * (cleanup, partitions, prune) as configured. Default true; false for a process that must do
+   * neither (a second instance whose jobs run elsewhere, a one-off script).
    */
   readonly bootstrap?: boolean;
 }

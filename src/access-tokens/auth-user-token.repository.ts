@@ -3,6 +3,7 @@ import { Injectable } from '../common/injection.js';
 import { dialectOf, placeholder } from '../database/dialect.js';
 import { execute, SqlParameters } from '../database/sql.js';
 import { type ActiveUserColumns, activeUserFrom, DirectorySql } from '../directory/directory-sql.js';
+import type { ActiveUser } from '../directory/directory.schemas.js';
 import { AuthUserToken } from './auth-user-token.entity.js';
 
 export interface NewAccessTokenRecord {
@@ -23,7 +24,7 @@ export interface RegistryColumns extends ActiveUserColumns {
 export interface RegisteredTokenRow {
   readonly id: number;
   readonly userId: number;
-  readonly user: { id: number; email: string; name: string | null } | null;
+  readonly user: ActiveUser | null;
 }
 
 export function registeredTokenFrom(row: RegistryColumns | undefined): RegisteredTokenRow | null {

@@ -53,7 +53,7 @@ const QUIET = { debug: () => undefined, info: () => undefined, warn: () => undef
  * Runs `work` against the configured database (the same DATABASE_URL as the server) and closes it
  * afterwards, whatever happens.
  */
-export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(work: (dataSource: HandoffDataSource, config: HandoffConfig) => Promise<T>): Promise<T> {
   const config = await cliConfig();
   if (config.database.kind === 'pglite') {
     // Said before loading the database layers: a second at most, not after a long boot.
@@ -68,7 +68,7 @@ export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => P
   const { openDatabase } = await import('../database/open-database.js');
   const dataSource = await openDatabase(config, QUIET);
   try {
-    return await work(dataSource);
+    return await work(dataSource, config);
   } finally {
     await dataSource.destroy();
   }
@@ -79,13 +79,12 @@ export async function withDatabase<T>(work: (dataSource: HandoffDataSource) => P
  * migrated database. Service errors become one line on stderr.
  */
 export async function withServices<T>(work: (services: CliServices) => Promise<T>): Promise<T> {
-  const config = await cliConfig();
   const [{ AppError }, { migrationStatus }, { CliServices }] = await Promise.all([
     import('../common/errors/app-error.js'),
     import('../database/migration-runner.js'),
     import('./cli-services.js'),
   ]);
-  return withDatabase(async (dataSource) => {
+  return withDatabase(async (dataSource, config) => {
     const pending = (await migrationStatus(dataSource)).filter((state) => !state.applied);
     if (pending.length > 0) {
       throw new CliError(`the database needs ${pending.length} migration(s): run \`handoff migrate up\` first`);

@@ -18,7 +18,17 @@ import type { TargetAppsService } from '../target-apps/target-apps.service.js';
  * dependency fails to compile here until it is given.
  */
 export class CliServices {
-  private readonly made = new Map<string, Promise<unknown>>();
+  /** Each service, built on first use (a promise, so that concurrent first uses share it). */
+  private readonly made: {
+    directory?: Promise<DirectoryService>;
+    targetApps?: Promise<TargetAppsService>;
+    signingKeys?: Promise<SigningKeysService>;
+    accessTokens?: Promise<AccessTokensService>;
+    admin?: Promise<AdminService>;
+    statistics?: Promise<StatisticsService>;
+    maintenance?: Promise<MaintenanceService>;
+    backup?: Promise<BackupService>;
+  } = {};
 
   constructor(
     readonly dataSource: HandoffDataSource,
@@ -26,7 +36,7 @@ export class CliServices {
   ) {}
 
   directory(): Promise<DirectoryService> {
-    return this.once('directory', async () => {
+    return (this.made.directory ??= (async () => {
       const [{ DirectoryService }, { UserRepository }, { AccountRepository }, { MembershipRepository }, { AccountResourceRepository }] = await Promise.all([
         import('../directory/directory.service.js'),
         import('../directory/user.repository.js'),
@@ -42,31 +52,31 @@ export class CliServices {
         new AccountResourceRepository(dataSource),
         this.config,
       );
-    });
+    })());
   }
 
   targetApps(): Promise<TargetAppsService> {
-    return this.once('targetApps', async () => {
+    return (this.made.targetApps ??= (async () => {
       const [{ TargetAppsService }, { TargetAppRepository }] = await Promise.all([
         import('../target-apps/target-apps.service.js'),
         import('../target-apps/target-app.repository.js'),
       ]);
       return new TargetAppsService(new TargetAppRepository(this.dataSource));
-    });
+    })());
   }
 
   signingKeys(): Promise<SigningKeysService> {
-    return this.once('signingKeys', async () => {
+    return (this.made.signingKeys ??= (async () => {
       const [{ SigningKeysService }, { SigningKeyRepository }] = await Promise.all([
         import('../signing-keys/signing-keys.service.js'),
         import('../signing-keys/signing-key.repository.js'),
       ]);
       return new SigningKeysService(new SigningKeyRepository(this.dataSource), this.config);
-    });
+    })());
   }
 
   accessTokens(): Promise<AccessTokensService> {
-    return this.once('accessTokens', async () => {
+    return (this.made.accessTokens ??= (async () => {
       const [{ AccessTokensService }, { AuthUserTokenRepository }, { PublicUrl }, signingKeys] = await Promise.all([
         import('../access-tokens/access-tokens.service.js'),
         import('../access-tokens/auth-user-token.repository.js'),
@@ -75,43 +85,43 @@ export class CliServices {
       ]);
       // The issuer the server derives the same way (its route prefix is a host app's, never the CLI's).
       return new AccessTokensService(new AuthUserTokenRepository(this.dataSource), signingKeys, PublicUrl.fromConfig(this.config), this.config);
-    });
+    })());
   }
 
   admin(): Promise<AdminService> {
-    return this.once('admin', async () => {
+    return (this.made.admin ??= (async () => {
       const [{ AdminService }, directory, accessTokens] = await Promise.all([
         import('../admin/admin.service.js'),
         this.directory(),
         this.accessTokens(),
       ]);
       return new AdminService(this.dataSource, directory, accessTokens);
-    });
+    })());
   }
 
   statistics(): Promise<StatisticsService> {
-    return this.once('statistics', async () => {
+    return (this.made.statistics ??= (async () => {
       const [{ StatisticsService }, { StatisticsRepository }] = await Promise.all([
         import('../statistics/statistics.service.js'),
         import('../statistics/statistics.repository.js'),
       ]);
       return new StatisticsService(this.dataSource, new StatisticsRepository(this.dataSource));
-    });
+    })());
   }
 
   maintenance(): Promise<MaintenanceService> {
-    return this.once('maintenance', async () => {
+    return (this.made.maintenance ??= (async () => {
       const [{ MaintenanceService }, { SessionArchiveRepository }, { MetricsService }] = await Promise.all([
         import('../maintenance/maintenance.service.js'),
         import('../maintenance/session-archive.repository.js'),
         import('../metrics/metrics.service.js'),
       ]);
       return new MaintenanceService(this.dataSource, new SessionArchiveRepository(this.dataSource), new MetricsService(), this.config);
-    });
+    })());
   }
 
   backup(): Promise<BackupService> {
-    return this.once('backup', async () => {
+    return (this.made.backup ??= (async () => {
       const [{ BackupService }, { BackupRepository }, maintenance, signingKeys] = await Promise.all([
         import('../backup/backup.service.js'),
         import('../backup/backup.repository.js'),
@@ -119,15 +129,6 @@ export class CliServices {
         this.signingKeys(),
       ]);
       return new BackupService(this.dataSource, new BackupRepository(this.dataSource), maintenance, signingKeys);
-    });
-  }
-
-  private once<T>(name: string, make: () => Promise<T>): Promise<T> {
-    let made = this.made.get(name) as Promise<T> | undefined;
-    if (!made) {
-      made = make();
-      this.made.set(name, made);
-    }
-    return made;
+    })());
   }
 }

@@ -12,7 +12,7 @@ type Callback = (error: (Error & { code?: string }) | null, ...rest: unknown[]) 
  *   timer running); waiting for a free connection is bounded the same way (mysql2 has no acquire
  *   timeout of its own).
  */
-export function createServerPool(options: mysql.PoolOptions, queryTimeoutMs: number | undefined): mysql.Pool {
+function createServerPool(options: mysql.PoolOptions, queryTimeoutMs: number | undefined): mysql.Pool {
   const pool = mysql.createPool(options);
   pool.on('connection', (connection) => {
     connection.on('error', () => undefined);

@@ -1,4 +1,5 @@
 import type { SqlDialect } from '../database/dialect.js';
+import type { ActiveUser } from './directory.schemas.js';
 import { hostTables, quoteIdentifier } from '../database/host-tables.js';
 
 /**
@@ -115,6 +116,6 @@ export interface ActiveUserColumns {
   active_user_name: string | null;
 }
 
-export function activeUserFrom(row: ActiveUserColumns): { id: number; email: string; name: string | null } | null {
+export function activeUserFrom(row: ActiveUserColumns): ActiveUser | null {
   return row.active_user_id === null ? null : { id: Number(row.active_user_id), email: row.active_user_email!, name: row.active_user_name };
 }
