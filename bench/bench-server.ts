@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +46,30 @@ export class BenchDatabaseHandle {
     if (this.kind === 'mariadb') await mariadbAdmin(`DROP DATABASE IF EXISTS ${this.name}`);
     await rm(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU time (user + system, ms) used so far by each process of these command names, by pid: with
+ * `cpuSpentMs`, the database's and Redis's share of a request, which the closed-loop load pays
+ * for on the same cores.
+ */
+export async function servicesCpuMs(names: readonly string[]): Promise<Map<string, { name: string; ms: number }>> {
+  const processes = new Map<string, { name: string; ms: number }>();
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!names.includes(name)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    processes.set(pid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS });
+  }
+  return processes;
+}
+
+/** CPU ms spent per command name between two `servicesCpuMs` readings, by the processes alive at the second. */
+export function cpuSpentMs(before: Map<string, { ms: number }>, after: Map<string, { name: string; ms: number }>): Map<string, number> {
+  const spent = new Map<string, number>();
+  for (const [pid, { name, ms }] of after) spent.set(name, (spent.get(name) ?? 0) + ms - (before.get(pid)?.ms ?? 0));
+  return spent;
 }
 
 /** A process the bench started (Handoff or the reference), with its resident memory. */

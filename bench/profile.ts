@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BenchDatabaseHandle, type BenchProcess, BenchServer, startReference } from './bench-server.js';
+import { BenchDatabaseHandle, type BenchProcess, BenchServer, cpuSpentMs, servicesCpuMs, startReference } from './bench-server.js';
 import { population } from './handoff-scenarios.js';
 import { generateScenario, LiveTokens } from './hot-path.js';
 import { type HttpScenario, measureHttp } from './load.js';
@@ -56,19 +56,27 @@ function summarise(profile: Profile, top: number): string[] {
   return ['self time by package:', ...lines(packages), '', 'self time by function:', ...lines(functions)];
 }
 
+/** Where else a request's CPU goes, on the same two cores. */
+const SERVICES = ['postgres', 'redis-server'] as const;
+
 async function measure(label: string, service: BenchProcess, scenarios: ReadonlyArray<readonly [string, HttpScenario]>, seconds: number): Promise<void> {
   for (const [name, scenario] of scenarios) {
-    const [before, cpuBefore] = [await service.syscalls(), await service.cpuTimesMs()];
+    const [before, cpuBefore, servicesBefore, loadBefore] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES), process.cpuUsage()];
     let peakRss = await service.rssMb();
     const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
     const figures = await measureHttp(service.url, scenario, seconds, 16, false).finally(() => clearInterval(sampler));
-    const [after, cpuAfter] = [await service.syscalls(), await service.cpuTimesMs()];
+    const [after, cpuAfter, servicesAfter, load] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES), process.cpuUsage(loadBefore)];
     const requests = figures.requestsPerSecond * seconds;
+    const spent = cpuSpentMs(servicesBefore, servicesAfter);
+    const others = [
+      ...SERVICES.map((name) => `${name} ${Math.round(((spent.get(name) ?? 0) * 1000) / requests)}`),
+      `load generator ${Math.round((load.user + load.system) / requests)}`,
+    ];
     process.stdout.write(
       `${label} ${name}: ${Math.round(figures.requestsPerSecond)} req/s, p99 ${figures.p99} ms, ${figures.failures} failed, ` +
         `${Math.round(((cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) * 1000) / requests)} µs CPU ` +
         `(${Math.round(((cpuAfter.system - cpuBefore.system) * 1000) / requests)} in the kernel), peak RSS ${peakRss} MB, ` +
-        `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request\n`,
+        `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request; CPU elsewhere per request (µs): ${others.join(', ')}\n`,
     );
   }
 }

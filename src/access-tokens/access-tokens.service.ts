@@ -53,6 +53,13 @@ export interface VerifiedAccessToken {
 /** What the signature check established, before the registry is asked. */
 type VerifiedClaims = Omit<VerifiedAccessToken, 'tokenId'> & { readonly kid: string };
 
+/** The same, with the token's hash (its registry key) instead of the key id. */
+export type ClaimsWithHash = Omit<VerifiedAccessToken, 'tokenId'> & { readonly tokenHash: string };
+
+function withHash({ userId, jti, issuedAt, expiresAt, audience }: VerifiedClaims, tokenHash: string): ClaimsWithHash {
+  return { userId, jti, issuedAt, expiresAt, audience, tokenHash };
+}
+
 export interface AccessTokenDto {
   id: number;
   createdAt: string;
@@ -145,10 +152,7 @@ export class AccessTokensService {
    * Never enough on its own to accept a token; split out so that a caller can read the registry
    * and its own tables at the same time.
    */
-  async verifyClaims(
-    token: string,
-    audiences: readonly string[] = [this.config.tokens.audience],
-  ): Promise<Omit<VerifiedAccessToken, 'tokenId'> & { tokenHash: string }> {
+  async verifyClaims(token: string, audiences: readonly string[] = [this.config.tokens.audience]): Promise<ClaimsWithHash> {
     if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('ERR_TOO_LONG');
     const tokenHash = sha256Hex(token);
     let claims = await this.cachedClaims(tokenHash, audiences);
@@ -156,8 +160,19 @@ export class AccessTokensService {
       claims = await this.verifySignatureAndClaims(token, audiences);
       this.verified.set(tokenHash, claims, claims.expiresAt * 1000);
     }
-    const { kid: _kid, ...verified } = claims;
-    return { ...verified, tokenHash };
+    return withHash(claims, tokenHash);
+  }
+
+  /**
+   * What `verifyClaims` answered for this token before, while it still holds (the token has not
+   * expired, its key is still in force); undefined otherwise. Nothing is decoded: a caller tries
+   * this before decoding a token to learn its issuer (issue 11: ~4 µs a request).
+   */
+  async verifiedBefore(token: string, audiences: readonly string[] = [this.config.tokens.audience]): Promise<ClaimsWithHash | undefined> {
+    if (token.length > MAX_TOKEN_LENGTH) return undefined;
+    const tokenHash = sha256Hex(token);
+    const claims = await this.cachedClaims(tokenHash, audiences);
+    return claims && withHash(claims, tokenHash);
   }
 
   /** The second half: the token's registry row, by hash and jti, must exist and be enabled. */

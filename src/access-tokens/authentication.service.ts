@@ -81,10 +81,12 @@ export class AuthenticationService {
       });
     }
 
-    // Which verifier to use, from the issuer the token claims (verified by that verifier).
-    const issuer = claimedIssuer(token);
+    // Which verifier to use, from the issuer the token claims (verified by that verifier); a
+    // Handoff token verified before needs no decoding to tell.
+    const known = await this.accessTokens.verifiedBefore(token);
+    const issuer = known ? this.publicUrl.origin : claimedIssuer(token);
     if (issuer === this.publicUrl.origin) {
-      const { tokenHash, jti, userId } = await this.accessTokens.verifyClaims(token);
+      const { tokenHash, jti, userId } = known ?? (await this.accessTokens.verifyClaims(token));
       return { kind: 'unconfirmed', id: userId, claims: { tokenHash, jti, userId } };
     }
     if (issuer !== undefined && this.externalIssuers.handles(issuer)) {

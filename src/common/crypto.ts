@@ -1,4 +1,4 @@
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { hash, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 const TOKEN_BYTES = 32;
 /**
@@ -23,7 +23,8 @@ export function randomToken(): string {
 
 /** SHA-256 as 64 lowercase hex characters: the only form in which Handoff stores a secret. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // The one-shot form: no Hash object per call (issue 11: 1.2–1.4 µs a call against 0.3–0.6).
+  return hash('sha256', value, 'hex');
 }
 
 /**
@@ -32,7 +33,7 @@ export function sha256Hex(value: string): string {
  * equal lengths, and an early length check would leak the length).
  */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
+  const left = hash('sha256', a, 'buffer');
+  const right = hash('sha256', b, 'buffer');
   return timingSafeEqual(left, right);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
+import { resolveSecurityHeaders } from '@nestjs/core/security/security-headers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { HandoffConfig } from '../config/config.js';
@@ -102,22 +103,60 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, logger:
 }
 
 /**
+ * The security headers, by what a response is (OWASP's REST Security Cheat Sheet). Any response
+ * but HTML gets those that protect an API response: nothing in it may load or frame anything,
+ * nor be sniffed as another type. An HTML page gets, instead, Nest's security headers (helmet's
+ * defaults) with three changes: no upgrade-insecure-requests (Handoff is often served over plain
+ * HTTP behind a TLS proxy, where it would break the pages), no HSTS (the proxy's to set), and
+ * cross-origin reads allowed (a desktop app shows the QR image from another origin). A page that
+ * sets its own Content-Security-Policy (the QR pages, the dashboard) keeps it.
+ *
+ * Helmet's other headers (COOP, Referrer-Policy, X-DNS-Prefetch-Control…) only matter to a
+ * document: on every JSON answer they cost the server and each client about 600 bytes (issue 11).
+ */
+const SECURITY_HEADERS = {
+  api: resolveSecurityHeaders({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    xFrameOptions: { action: 'deny' },
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: false,
+    originAgentCluster: false,
+    referrerPolicy: false,
+    strictTransportSecurity: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  }).headers,
+  html: resolveSecurityHeaders({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    strictTransportSecurity: false,
+    crossOriginResourcePolicy: false,
+  }).headers,
+};
+
+/**
  * Hooks on every request: a body in a media type Handoff does not parse is 415 before any guard
  * runs; every response is `no-store` unless its route says otherwise (responses carry tokens and
- * secrets; only a few public documents may be cached, and they set their own Cache-Control).
+ * secrets; only a few public documents may be cached, and they set their own Cache-Control), and
+ * carries the security headers for its kind (SECURITY_HEADERS).
  */
 export function registerHardeningHooks(fastify: FastifyInstance, reject: (request: FastifyRequest, reply: FastifyReply, error: unknown) => void): void {
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!BODY_METHODS.has(request.method) || !hasBody(request)) return;
+  // With callbacks, not async: no promise per request (issue 11).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!BODY_METHODS.has(request.method) || !hasBody(request)) return done();
     const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!BODY_TYPES.has(mediaType)) {
-      reject(request, reply, Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
-      return reply;
-    }
-    return undefined;
+    if (BODY_TYPES.has(mediaType)) return done();
+    // Answered here: the route and its hooks do not run (done is not called).
+    reject(request, reply, Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
   });
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+    for (const [name, value] of html ? SECURITY_HEADERS.html : SECURITY_HEADERS.api) {
+      if (!reply.hasHeader(name)) void reply.header(name, value);
+    }
+    done(null, payload);
   });
 }
 

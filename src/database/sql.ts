@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isDatabaseUnavailable } from './database-errors.js';
 import { placeholder, type SqlDialect } from './dialect.js';
+import type { PreparedStatements } from './postgres-client.js';
 
 export interface SqlResult<T> {
   readonly rows: T[];
@@ -36,7 +37,11 @@ export async function execute<T = Record<string, unknown>>(
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      const result = await client.query({ ...(preparedAs ? { name: statementName(preparedAs, sql) } : {}), text: sql, values: [...parameters] });
+      const name = preparedAs ? statementName(preparedAs, sql) : undefined;
+      const result =
+        name && 'queryPrepared' in client
+          ? await (client as PreparedStatements).queryPrepared(name, sql, [...parameters])
+          : await client.query({ ...(name ? { name } : {}), text: sql, values: [...parameters] });
       return { rows: result.rows as T[], affected: result.rowCount ?? 0, insertId: undefined };
     } catch (error) {
       // pool.query() would throw the connection away on any error; only a broken one should go.

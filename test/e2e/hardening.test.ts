@@ -151,9 +151,20 @@ describeEachDatabase('hardening: no 500 from input, the headers on every respons
     for (const path of ['/health/live', '/docs', '/.well-known/jwks.json', '/no-such-route', '/api/qr-auth/qr.svg?session_id=x']) {
       assert.equal((await server.request('GET', path)).headers.get('x-content-type-options'), 'nosniff', path);
     }
-    const csp = (await server.request('GET', '/docs')).headers.get('content-security-policy') ?? '';
+    const docs = await server.request('GET', '/docs');
+    const csp = docs.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'self'/);
     assert.match(csp, /script-src 'self'/);
+    // An HTML page gets helmet's headers for documents; a JSON answer only those for an API.
+    assert.equal(docs.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(docs.headers.get('x-frame-options'), 'SAMEORIGIN');
+    for (const [name, answer] of Object.entries({ generated, validated, missing: await server.request('GET', '/no-such-route') })) {
+      assert.equal(answer.headers.get('content-security-policy'), "default-src 'none';frame-ancestors 'none'", name);
+      assert.equal(answer.headers.get('x-frame-options'), 'DENY', name);
+      for (const header of ['referrer-policy', 'cross-origin-opener-policy', 'x-dns-prefetch-control', 'x-xss-protection']) {
+        assert.equal(answer.headers.get(header), null, `${name}: ${header}`);
+      }
+    }
   });
 
   test('operators: a missing "Bearer " prefix says so; a wrong method is 405 with Allow; a non-JSON body is 415', async () => {
