@@ -22,7 +22,8 @@ export class BenchDatabaseHandle {
     readonly kind: BenchDatabase,
     readonly url: string | undefined,
     readonly dataDir: string,
-    private readonly name: string,
+    /** Its name on the server (PostgreSQL, MariaDB). */
+    readonly name: string,
   ) {}
 
   readonly keySecret = randomBytes(24).toString('hex');
@@ -51,18 +52,32 @@ export class BenchDatabaseHandle {
 /**
  * CPU time (user + system, ms) used so far by each process of these command names, by pid: with
  * `cpuSpentMs`, the database's and Redis's share of a request, which the closed-loop load pays
- * for on the same cores.
+ * for on the same cores. Given `database`, a PostgreSQL backend of any other database (another
+ * client of a shared cluster: CI, a psql) is left out; the cluster's own processes (WAL writer,
+ * checkpointer) are counted, since they work for every database. A process that exits between
+ * two readings is not counted (cpuSpentMs).
  */
-export async function servicesCpuMs(names: readonly string[]): Promise<Map<string, { name: string; ms: number }>> {
+export async function servicesCpuMs(names: readonly string[], database?: string): Promise<Map<string, { name: string; ms: number }>> {
   const processes = new Map<string, { name: string; ms: number }>();
   for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     if (!names.includes(name)) continue;
+    if (name === 'postgres' && database !== undefined && (await backendDatabase(pid)) !== database) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     processes.set(pid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS });
   }
   return processes;
+}
+
+/**
+ * The database a PostgreSQL backend serves, from its process title ("postgres: 15/main: user
+ * database 127.0.0.1(5432) idle"); undefined for the cluster's own processes (and unknown: same).
+ */
+async function backendDatabase(pid: string): Promise<string | undefined> {
+  const title = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+  const [, , database, client] = /^postgres: [^:]+: (\S+) (\S+) (\S+)/.exec(title) ?? [];
+  return client !== undefined && /\(\d+\)$|^\[local\]$/.test(client) ? database : undefined;
 }
 
 /** CPU ms spent per command name between two `servicesCpuMs` readings, by the processes alive at the second. */

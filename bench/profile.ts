@@ -59,13 +59,19 @@ function summarise(profile: Profile, top: number): string[] {
 /** Where else a request's CPU goes, on the same two cores. */
 const SERVICES = ['postgres', 'redis-server'] as const;
 
-async function measure(label: string, service: BenchProcess, scenarios: ReadonlyArray<readonly [string, HttpScenario]>, seconds: number): Promise<void> {
+async function measure(
+  label: string,
+  service: BenchProcess,
+  scenarios: ReadonlyArray<readonly [string, HttpScenario]>,
+  seconds: number,
+  database: string,
+): Promise<void> {
   for (const [name, scenario] of scenarios) {
-    const [before, cpuBefore, servicesBefore, loadBefore] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES), process.cpuUsage()];
+    const [before, cpuBefore, servicesBefore, loadBefore] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES, database), process.cpuUsage()];
     let peakRss = await service.rssMb();
     const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
     const figures = await measureHttp(service.url, scenario, seconds, 16, false).finally(() => clearInterval(sampler));
-    const [after, cpuAfter, servicesAfter, load] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES), process.cpuUsage(loadBefore)];
+    const [after, cpuAfter, servicesAfter, load] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES, database), process.cpuUsage(loadBefore)];
     const requests = figures.requestsPerSecond * seconds;
     const spent = cpuSpentMs(servicesBefore, servicesAfter);
     const others = [
@@ -108,11 +114,11 @@ async function main(): Promise<void> {
     const only = option('only', '');
     const scenarios = () =>
       ([['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]] as const).filter(([name]) => !only || name === only);
-    await measure('Handoff', server, scenarios(), seconds);
+    await measure('Handoff', server, scenarios(), seconds, database.name);
     // The same load on the reference, for its system calls per request (it is not profiled).
     const reference = await startReference(database);
     try {
-      await measure('reference', reference, scenarios(), seconds);
+      await measure('reference', reference, scenarios(), seconds, database.name);
     } finally {
       await reference.stop();
     }

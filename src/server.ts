@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { enableCors } from './common/cors.js';
 import { AppError } from './common/errors/app-error.js';
 import { ErrorResponseFilter } from './common/errors/error-response.filter.js';
-import { hardenedServerOptions, registerHardeningHooks, routeMethods } from './common/http-hardening.js';
+import { hardenedServerOptions, registerHardeningHooks, routeMethods, setSecurityHeaders } from './common/http-hardening.js';
 import { NestPinoLogger, unredacted } from './common/logger.js';
 import { StartupError } from './common/startup-error.js';
 import type { HandoffConfig } from './config/config.js';
@@ -114,7 +114,7 @@ async function createApp(
     },
     ...hardenedServerOptions(config, logger),
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      void reply.header('x-content-type-options', 'nosniff');
+      setSecurityHeaders(reply);
       filter!.send(request, reply, error);
     },
   });

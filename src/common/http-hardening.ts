@@ -152,12 +152,21 @@ export function registerHardeningHooks(fastify: FastifyInstance, reject: (reques
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
-    for (const [name, value] of html ? SECURITY_HEADERS.html : SECURITY_HEADERS.api) {
-      if (!reply.hasHeader(name)) void reply.header(name, value);
-    }
+    setSecurityHeaders(reply);
     done(null, payload);
   });
+}
+
+/**
+ * The security headers for the reply's kind (SECURITY_HEADERS), those it already has kept. Called
+ * on every reply that goes through the hooks, and by the answer to an error Fastify's router
+ * raises before any hook (a bad URL encoding), whose reply has none.
+ */
+export function setSecurityHeaders(reply: FastifyReply): void {
+  const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+  for (const [name, value] of html ? SECURITY_HEADERS.html : SECURITY_HEADERS.api) {
+    if (!reply.hasHeader(name)) void reply.header(name, value);
+  }
 }
 
 function hasBody(request: FastifyRequest): boolean {

@@ -126,6 +126,7 @@ describeEachDatabase('hardening: no 500 from input, the headers on every respons
       for (const field of ['statusCode', 'code', 'message', 'timestamp', 'path', 'requestId']) assert.ok(field in body, `${line}: ${field}`);
       assert.ok(!answer.body.includes('<script') && !answer.body.includes('<b>') && !answer.body.includes('%zz'), `${line}: echoed`);
       assert.match(answer.head, /x-content-type-options: nosniff/);
+      assert.match(answer.head, /content-security-policy: default-src 'none';frame-ancestors 'none'/, line);
     }
     const badHeader = await rawRequest(server.url, 'GET /health/live HTTP/1.1\r\nHost: x\r\nBad Header<x>: y\r\n\r\n');
     assert.equal(badHeader.status, 400);
