@@ -64,8 +64,8 @@ export async function servicesCpuMs(names: readonly string[], database?: string)
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     if (!names.includes(name)) continue;
     if (name === 'postgres' && database !== undefined && (await backendDatabase(pid)) !== database) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    processes.set(pid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS });
+    const { user, system } = cpuTimesOf(stat);
+    processes.set(pid, { name, ms: user + system });
   }
   return processes;
 }
@@ -78,6 +78,12 @@ async function backendDatabase(pid: string): Promise<string | undefined> {
   const title = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
   const [, , database, client] = /^postgres: [^:]+: (\S+) (\S+) (\S+)/.exec(title) ?? [];
   return client !== undefined && /\(\d+\)$|^\[local\]$/.test(client) ? database : undefined;
+}
+
+/** User and system CPU time in ms from a /proc/<pid>/stat line: fields 14 and 15 (utime, stime), in clock ticks, counted after the command name's ')'. */
+function cpuTimesOf(stat: string): { user: number; system: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
 }
 
 /** CPU ms spent per command name between two `servicesCpuMs` readings, by the processes alive at the second. */
@@ -109,10 +115,7 @@ export class BenchProcess {
 
   /** The same, split into user and system (kernel) time, in ms. */
   async cpuTimesMs(): Promise<{ user: number; system: number }> {
-    const stat = await readFile(`/proc/${this.child.pid}/stat`, 'utf8').catch(() => '');
-    // Fields 14 and 15 (utime, stime) in clock ticks, counted after the command name's ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
+    return cpuTimesOf(await readFile(`/proc/${this.child.pid}/stat`, 'utf8').catch(() => ''));
   }
 
   /** Read and write system calls the process has made so far (socket sends and receives, mostly), from /proc. */
