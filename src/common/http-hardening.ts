@@ -138,8 +138,9 @@ const SECURITY_HEADERS = {
 /**
  * Hooks on every request: a body in a media type Handoff does not parse is 415 before any guard
  * runs; every response is `no-store` unless its route says otherwise (responses carry tokens and
- * secrets; only a few public documents may be cached, and they set their own Cache-Control), and
- * carries the security headers for its kind (SECURITY_HEADERS).
+ * secrets; only a few public documents may be cached, and they set their own Cache-Control),
+ * carries the security headers for its kind (SECURITY_HEADERS) and its request id (the one in an
+ * error's body and in the request's log line).
  */
 export function registerHardeningHooks(fastify: FastifyInstance, reject: (request: FastifyRequest, reply: FastifyReply, error: unknown) => void): void {
   // With callbacks, not async: no promise per request (issue 11).
@@ -150,7 +151,8 @@ export function registerHardeningHooks(fastify: FastifyInstance, reject: (reques
     // Answered here: the route and its hooks do not run (done is not called).
     reject(request, reply, Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
   });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     setSecurityHeaders(reply);
     done(null, payload);
