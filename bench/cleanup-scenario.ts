@@ -36,7 +36,7 @@ function runCleanup(server: BenchServer): Promise<{ archived: number; durationMs
 }
 
 /**
- * SPEC §7's check on the `sessions` seeded by seed-sessions.ts (80 % dead): validate's latency
+ * SPEC §7's check on the `sessions` seeded by seed-sessions.ts (half dead): validate's latency
  * alone, then while `handoff cleanup` moves the dead ones to the archive; the statistics before
  * and after.
  */

@@ -9,7 +9,7 @@ import { seedSessions } from './seed-sessions.js';
 
 /**
  * `npm run bench:profile`: where Handoff's server spends its CPU on the hot path. One Handoff on a
- * new PostgreSQL database (`--sessions`, default 200,000), started with `node --cpu-prof`, under
+ * new PostgreSQL database (`--sessions`, default 400,000), started with `node --cpu-prof`, under
  * `--seconds` (default 10) of generate-session, then of validate-session, from 16 clients; then
  * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
  * rate-limit counters in Redis; `--no-profile` measures without the profiler (CPU per request and
@@ -89,7 +89,7 @@ async function measure(
 
 async function main(): Promise<void> {
   const seconds = Number(option('seconds', '10'));
-  const sessions = Number(option('sessions', '200000'));
+  const sessions = Number(option('sessions', '400000'));
   const profileDir = await mkdtemp(join(tmpdir(), 'handoff-profile-'));
   const database = await BenchDatabaseHandle.create('postgres');
   const env: Record<string, string> = process.argv.includes('--redis') ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `profile-${process.pid}` } : {};

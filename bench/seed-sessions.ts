@@ -6,9 +6,10 @@ import { LIVE_EVERY } from './hot-path.js';
 const CHUNK = 100_000;
 
 /**
- * `count` sessions straight into the database, spread over 14 days, by clients in turn: every
- * fifth one live (its token `bench-<i>` known to the bench, see LiveTokens), the others expired
- * 2 h to 14 days ago, a third of them used and a seventh revoked. generate_series on PostgreSQL,
+ * `count` sessions straight into the database, spread over 14 days: every second one live (its
+ * token `bench-<i>` known to the bench, see LiveTokens), the others expired 2 h to 14 days ago, a
+ * third of them used and a seventh revoked. Client, day, used and revoked go by `k = i / 2`, so
+ * that each kind of session is spread over every client and day. generate_series on PostgreSQL,
  * MariaDB's sequence engine there: a million rows in seconds, not a million round trips.
  */
 export async function seedSessions(databaseUrl: string, clients: readonly Client[], count: number): Promise<void> {
@@ -49,13 +50,13 @@ async function seedPostgres(pool: pg.Pool, clients: readonly Client[], count: nu
       `INSERT INTO cross_app_sessions (token_hash, user_id, created_at, expires_at, used_at, revoked_at, target_app, user_agent, ip_address)
        SELECT CASE WHEN live THEN encode(sha256(convert_to(encode(sha256(convert_to('bench-' || i, 'UTF8')), 'hex'), 'UTF8')), 'hex')
                    ELSE md5(i::text) || md5('dead-' || i) END,
-              ($3::int[])[1 + i % $5], created, created + INTERVAL '15 minutes' + CASE WHEN live THEN INTERVAL '3 hours' ELSE INTERVAL '0' END,
-              CASE WHEN NOT live AND i % 3 = 0 THEN created + INTERVAL '1 minute' END,
-              CASE WHEN NOT live AND i % 7 = 1 THEN created + INTERVAL '2 minutes' END,
-              ($4::text[])[1 + i % $5], 'bench', '127.0.0.1'
-       FROM (SELECT i, i % ${LIVE_EVERY} = 0 AS live,
+              ($3::int[])[1 + k % $5], created, created + INTERVAL '15 minutes' + CASE WHEN live THEN INTERVAL '3 hours' ELSE INTERVAL '0' END,
+              CASE WHEN NOT live AND k % 3 = 0 THEN created + INTERVAL '1 minute' END,
+              CASE WHEN NOT live AND k % 7 = 1 THEN created + INTERVAL '2 minutes' END,
+              ($4::text[])[1 + k % $5], 'bench', '127.0.0.1'
+       FROM (SELECT i, i / ${LIVE_EVERY} AS k, i % ${LIVE_EVERY} = 0 AS live,
                     CASE WHEN i % ${LIVE_EVERY} = 0 THEN statement_timestamp() - (i % 3600) * INTERVAL '1 second'
-                         ELSE statement_timestamp() - INTERVAL '2 hours' - (i % 14) * INTERVAL '1 day' - (i % 600) * INTERVAL '1 minute' END AS created
+                         ELSE statement_timestamp() - INTERVAL '2 hours' - (i / ${LIVE_EVERY} % 14) * INTERVAL '1 day' - (i % 600) * INTERVAL '1 minute' END AS created
              FROM generate_series($1::int, $2::int) AS i) s`,
       [first, last, clients.map((client) => client.userId), clients.map((client) => client.app), clients.length],
     );
@@ -77,14 +78,14 @@ async function seedMariadb(connection: mysql.Connection, clients: readonly Clien
       `INSERT INTO cross_app_sessions (token_hash, user_id, created_at, expires_at, used_at, revoked_at, target_app, user_agent, ip_address)
        SELECT CASE WHEN live THEN SHA2(SHA2(CONCAT('bench-', i), 256), 256) ELSE CONCAT(MD5(i), MD5(CONCAT('dead-', i))) END,
               c.user_id, created, created + INTERVAL 15 MINUTE + INTERVAL (CASE WHEN live THEN 3 ELSE 0 END) HOUR,
-              CASE WHEN NOT live AND i % 3 = 0 THEN created + INTERVAL 1 MINUTE END,
-              CASE WHEN NOT live AND i % 7 = 1 THEN created + INTERVAL 2 MINUTE END,
+              CASE WHEN NOT live AND s.k % 3 = 0 THEN created + INTERVAL 1 MINUTE END,
+              CASE WHEN NOT live AND s.k % 7 = 1 THEN created + INTERVAL 2 MINUTE END,
               c.app, 'bench', '127.0.0.1'
-       FROM (SELECT seq AS i, seq % ${LIVE_EVERY} = 0 AS live,
+       FROM (SELECT seq AS i, seq DIV ${LIVE_EVERY} AS k, seq % ${LIVE_EVERY} = 0 AS live,
                     CASE WHEN seq % ${LIVE_EVERY} = 0 THEN UTC_TIMESTAMP(6) - INTERVAL (seq % 3600) SECOND
-                         ELSE UTC_TIMESTAMP(6) - INTERVAL 2 HOUR - INTERVAL (seq % 14) DAY - INTERVAL (seq % 600) MINUTE END AS created
+                         ELSE UTC_TIMESTAMP(6) - INTERVAL 2 HOUR - INTERVAL (seq DIV ${LIVE_EVERY} % 14) DAY - INTERVAL (seq % 600) MINUTE END AS created
              FROM seq_${first}_to_${last}) s
-       JOIN (${owners}) c ON c.k = s.i % ${clients.length}`,
+       JOIN (${owners}) c ON c.k = s.k % ${clients.length}`,
     );
     process.stderr.write(`  seeded ${last.toLocaleString('en')} sessions\n`);
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sha256Hex } from '../../src/common/crypto.js';
 import { execute } from '../../src/database/sql.js';
-import { describeEachDatabase } from '../support/test-databases.js';
+import { describeEachDatabase, needsRedis, REDIS_URL, type TestDatabase } from '../support/test-databases.js';
 import { eventually, TestServer } from '../support/test-server.js';
 
 /** Generous limits: this file tests the handoff; rate-limits.test.ts tests the limits. */
@@ -44,11 +45,19 @@ function asApp(f: Fixture, method: string, path: string, json?: unknown, secret 
   return f.server.request(method, `/api/cross-app/${path}`, { json, headers: { 'x-shared-secret': secret, ...headers } });
 }
 
-describeEachDatabase('cross-app handoff', (database) => {
+describeEachDatabase('cross-app handoff', (database) => handoffSuite(database, {}));
+// The same with the rate-limit counters in Redis: generate and validate count there, then write.
+describeEachDatabase('cross-app handoff, counters in Redis', (database) => {
+  const redis = needsRedis();
+  if (redis.skip) test('the handoff with counters in Redis', redis, () => undefined);
+  else handoffSuite(database, { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` });
+});
+
+function handoffSuite(database: () => TestDatabase, env: Record<string, string>): void {
   let f: Fixture;
 
   before(async () => {
-    f = await fixture(await TestServer.start(database(), { HANDOFF_RATE_LIMITS: HIGH_LIMITS }));
+    f = await fixture(await TestServer.start(database(), { HANDOFF_RATE_LIMITS: HIGH_LIMITS, ...env }));
   });
   after(async () => {
     await f?.server.close();
@@ -239,7 +248,7 @@ describeEachDatabase('cross-app handoff', (database) => {
     assert.equal(all.status, 200);
     assert.ok(Number(all.body.revoked) >= 1);
   });
-});
+}
 
 describeEachDatabase(
   'cross-app handoff behind a trusted proxy',

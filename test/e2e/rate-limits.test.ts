@@ -132,7 +132,7 @@ describeEachDatabase('rate limits counted with the write', (database) => {
   });
 
   for (const counters of ['database', 'redis'] as const) {
-    test(`a revoked access token gets 401, before the target app or the limit is told, and spends none of its user's limit (counters in ${counters})`, counters === 'redis' ? needsRedis() : {}, async () => {
+    test(`a revoked access token gets 401, before the target app or the limit is told, and spends none of its user's limit, nor does a 403 (counters in ${counters})`, counters === 'redis' ? needsRedis() : {}, async () => {
       const limits = { generate: { points: 3, seconds: 60 } };
       const redis: Record<string, string> = counters === 'redis' ? { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}` } : {};
       const server = await TestServer.start(database(), { HANDOFF_RATE_LIMITS: JSON.stringify(limits), ...redis });
@@ -150,11 +150,13 @@ describeEachDatabase('rate limits counted with the write', (database) => {
           }
         };
         await refusedAsRevoked('before the user generates');
+        const notMember = await server.request('POST', '/api/cross-app/generate-session', { token, json: { target_app: app, account_id: 987_654 } });
+        assert.deepEqual([notMember.status, notMember.body.code], [403, 'ACCOUNT_FORBIDDEN'], notMember.text);
         const statuses = [];
         for (let index = 0; index < 3; index++) {
           const result = await generate(server, token, app);
           statuses.push(result.status);
-          assert.equal(result.headers.get('x-ratelimit-remaining'), String(2 - index), 'the revoked token spent none of the limit');
+          assert.equal(result.headers.get('x-ratelimit-remaining'), String(2 - index), 'the revoked token and the refused account spent none of the limit');
         }
         assert.deepEqual(statuses, [200, 200, 200]);
         assert.equal((await generate(server, token, app)).status, 429);
