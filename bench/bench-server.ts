@@ -100,6 +100,10 @@ export class BenchProcess {
     protected readonly child: ChildProcess,
   ) {}
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Resident set size in MB, from /proc (Linux). */
   async rssMb(): Promise<number> {
     const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8').catch(() => '');
@@ -194,8 +198,8 @@ export class BenchServer extends BenchProcess {
 }
 
 /** The hand-written reference (bench/reference/reference-server.ts) on a PostgreSQL bench database. */
-export async function startReference(database: BenchDatabaseHandle): Promise<BenchProcess> {
-  const { url, child } = await spawnService(ROOT, 'dist/bench/reference/reference-server.js', { DATABASE_URL: database.url!, POOL_SIZE: '20' }, '/', true);
+export async function startReference(database: BenchDatabaseHandle, nodeArgs: readonly string[] = []): Promise<BenchProcess> {
+  const { url, child } = await spawnService(ROOT, 'dist/bench/reference/reference-server.js', { DATABASE_URL: database.url!, POOL_SIZE: '20' }, '/', true, nodeArgs);
   return new BenchProcess(url, child);
 }
 

@@ -5,16 +5,20 @@ import { BenchDatabaseHandle, type BenchProcess, BenchServer, cpuSpentMs, servic
 import { population } from './handoff-scenarios.js';
 import { generateScenario, LiveTokens } from './hot-path.js';
 import { type HttpScenario, measureHttp } from './load.js';
+import { cpuByKind, recordCpu } from './perf-record.js';
 import { seedSessions } from './seed-sessions.js';
 
 /**
  * `npm run bench:profile`: where Handoff's server spends its CPU on the hot path. One Handoff on a
  * new PostgreSQL database (`--sessions`, default 400,000), started with `node --cpu-prof`, under
- * `--seconds` (default 10) of generate-session, then of validate-session, from 16 clients; then
+ * `--seconds` (default 10, after 2 s of warm-up) of generate-session, then of validate-session,
+ * from 16 clients; then
  * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
  * rate-limit counters in Redis; `--no-profile` measures without the profiler (CPU per request and
  * system calls only); `--only generate|validate` runs one endpoint; `--env NAME=value` and
  * `--node-arg FLAG` (repeatable) set Handoff's environment and node flags, for an experiment. The .cpuprofile is kept (its path printed) for a closer look.
+ * `--perf` samples both servers with Linux perf instead (their real CPU, kernel included: see
+ * perf-record.ts) and prints, per endpoint, Handoff's CPU per request by kind beside the reference's.
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -59,20 +63,32 @@ function summarise(profile: Profile, top: number): string[] {
 /** Where else a request's CPU goes, on the same two cores. */
 const SERVICES = ['postgres', 'redis-server'] as const;
 
+/** Per scenario, the server's CPU µs per request by kind (perf-record.ts), when `--perf` is given. */
+type CpuByKind = Map<string, Map<string, number>>;
+
 async function measure(
   label: string,
   service: BenchProcess,
   scenarios: ReadonlyArray<readonly [string, HttpScenario]>,
   seconds: number,
   database: string,
-): Promise<void> {
+  perf: boolean,
+): Promise<CpuByKind> {
+  const byKind: CpuByKind = new Map();
   for (const [name, scenario] of scenarios) {
+    // Warmed up first, as in the bench: the JIT compiling the code is not a request's cost.
+    await measureHttp(service.url, scenario, Math.min(2, seconds), 16, false);
     const [before, cpuBefore, servicesBefore, loadBefore] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES, database), process.cpuUsage()];
     let peakRss = await service.rssMb();
     const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
-    const figures = await measureHttp(service.url, scenario, seconds, 16, false).finally(() => clearInterval(sampler));
+    const loaded = () => measureHttp(service.url, scenario, seconds, 16, false);
+    const recorded = await (perf ? recordCpu(service.pid, loaded) : loaded().then((result) => ({ result, stacks: undefined }))).finally(() =>
+      clearInterval(sampler),
+    );
+    const figures = recorded.result;
     const [after, cpuAfter, servicesAfter, load] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES, database), process.cpuUsage(loadBefore)];
     const requests = figures.requestsPerSecond * seconds;
+    if (recorded.stacks) byKind.set(name, cpuByKind(await recorded.stacks(), requests));
     const spent = cpuSpentMs(servicesBefore, servicesAfter);
     const others = [
       ...SERVICES.map((name) => `${name} ${Math.round(((spent.get(name) ?? 0) * 1000) / requests)}`),
@@ -84,6 +100,22 @@ async function measure(
         `(${Math.round(((cpuAfter.system - cpuBefore.system) * 1000) / requests)} in the kernel), peak RSS ${peakRss} MB, ` +
         `${((after.writes - before.writes) / requests).toFixed(2)} writes and ${((after.reads - before.reads) / requests).toFixed(2)} reads (system calls) per request; CPU elsewhere per request (µs): ${others.join(', ')}\n`,
     );
+  }
+  return byKind;
+}
+
+/** `--perf`: each scenario's server CPU per request by kind, Handoff beside the reference. */
+function printCpuByKind(handoff: CpuByKind, reference: CpuByKind, top: number): void {
+  for (const [name, kinds] of handoff) {
+    const theirs = reference.get(name) ?? new Map<string, number>();
+    const total = (map: Map<string, number>) => [...map.values()].reduce((sum, value) => sum + value, 0);
+    process.stdout.write(`\n${name}: server CPU per request by kind (perf), µs\n${'Handoff'.padStart(9)}${'reference'.padStart(11)}${'difference'.padStart(12)}  kind\n`);
+    const rows = [...new Set([...kinds.keys(), ...theirs.keys()])].sort((a, b) => (kinds.get(b) ?? 0) - (kinds.get(a) ?? 0)).slice(0, top);
+    for (const kind of ['total', ...rows]) {
+      const [mine, other] = kind === 'total' ? [total(kinds), total(theirs)] : [kinds.get(kind) ?? 0, theirs.get(kind) ?? 0];
+      const difference = `${mine >= other ? '+' : ''}${(mine - other).toFixed(1)}`;
+      process.stdout.write(`${mine.toFixed(1).padStart(9)}${other.toFixed(1).padStart(11)}${difference.padStart(12)}  ${kind}\n`);
+    }
   }
 }
 
@@ -98,10 +130,15 @@ async function main(): Promise<void> {
     const setting = argument === '--env' ? process.argv[index + 1] : undefined;
     if (setting?.includes('=')) env[setting.slice(0, setting.indexOf('='))] = setting.slice(setting.indexOf('=') + 1);
   });
-  const profiled = !process.argv.includes('--no-profile');
+  // `--perf`: Linux perf instead of V8's profiler, on Handoff and on the reference (perf-record.ts).
+  const perf = process.argv.includes('--perf');
+  const profiled = !process.argv.includes('--no-profile') && !perf;
   // `--node-arg FLAG` (repeatable): a flag for Handoff's node (--max-semi-space-size=4…).
   const nodeArgs = process.argv.flatMap((argument, index) => (argument === '--node-arg' && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
   if (profiled) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', option('interval', '1000'));
+  // Node names its JIT-compiled functions for perf in /tmp/perf-<pid>.map (removed after the run).
+  const perfArgs = perf ? ['--perf-basic-prof'] : [];
+  nodeArgs.push(...perfArgs);
   // A server that does not start (a flag node refuses…) must not leave its database behind.
   const server = await BenchServer.start(database, { env, nodeArgs }).catch(async (error: unknown) => {
     await database.drop();
@@ -114,16 +151,19 @@ async function main(): Promise<void> {
     const only = option('only', '');
     const scenarios = () =>
       ([['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]] as const).filter(([name]) => !only || name === only);
-    await measure('Handoff', server, scenarios(), seconds, database.name);
-    // The same load on the reference, for its system calls per request (it is not profiled).
-    const reference = await startReference(database);
+    const handoffCpu = await measure('Handoff', server, scenarios(), seconds, database.name, perf);
+    // The same load on the reference, for its system calls per request (V8's profiler: not on it).
+    const reference = await startReference(database, perfArgs);
     try {
-      await measure('reference', reference, scenarios(), seconds, database.name);
+      const referenceCpu = await measure('reference', reference, scenarios(), seconds, database.name, perf);
+      if (perf) printCpuByKind(handoffCpu, referenceCpu, Number(option('top', '25')));
     } finally {
       await reference.stop();
+      await rm(`/tmp/perf-${reference.pid}.map`, { force: true });
     }
   } finally {
     await server.stop();
+    await rm(`/tmp/perf-${server.pid}.map`, { force: true });
     await database.drop();
   }
   if (!profiled) return;

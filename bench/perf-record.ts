@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** perf's sampling rate: one sample per ~1 ms of a thread's CPU. */
+const FREQUENCY = 999;
+
+/**
+ * A process's CPU while `work` runs, sampled by Linux `perf record` (call stacks, kernel
+ * included): what it really spent, unlike `--cpu-prof`, which samples the JavaScript thread's wall
+ * time and so counts a system call during which the kernel runs another process (PostgreSQL, woken
+ * by that very write) as the call's own. Node names its JIT frames for perf when started with
+ * `--perf-basic-prof`. `stacks()` reads the samples (leaf first) once the caller has taken its own
+ * measurements: reading them costs this process a few seconds of CPU.
+ */
+export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; stacks(): Promise<string[][]> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'handoff-perf-'));
+  const file = join(dir, 'perf.data');
+  const stacks = async () => {
+    try {
+      return parseStacks(await run('perf', ['script', '-i', file, '-F', 'ip,sym']));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const recorder = spawn('perf', ['record', '-g', '-F', String(FREQUENCY), '-p', String(pid), '-o', file], { stdio: 'ignore' });
+    const exited = new Promise<void>((resolve, reject) => {
+      recorder.once('error', (error) => reject(new Error(`perf record: ${error.message} (Debian's package linux-perf has it)`)));
+      recorder.once('exit', () => resolve());
+    });
+    // perf attaches within a few ms; what it misses of the load's start is not a request's cost.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 300))]);
+    if (recorder.exitCode !== null) throw new Error(`perf record exited with ${recorder.exitCode}`);
+    const result = await work().finally(() => recorder.kill('SIGINT'));
+    await exited;
+    return { result, stacks };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** CPU µs per request by where it went (see `kindOf`), from `recordCpu`'s stacks. */
+export function cpuByKind(stacks: readonly string[][], requests: number): Map<string, number> {
+  const micros = new Map<string, number>();
+  for (const stack of stacks) {
+    const kind = kindOf(stack);
+    micros.set(kind, (micros.get(kind) ?? 0) + 1e6 / FREQUENCY / requests);
+  }
+  return micros;
+}
+
+/**
+ * Where a sample's CPU went: socket writes (the kernel's TCP work included), the garbage
+ * collector, else the package (or Handoff folder, or Node module) of its innermost JavaScript
+ * frame, whatever native code ran below it; without one, the kernel or native code alone.
+ */
+function kindOf(stack: readonly string[]): string {
+  if (stack.some((frame) => frame.includes('do_writev') || frame.includes('tcp_sendmsg'))) return 'socket writes (kernel)';
+  if (stack.some((frame) => /^v8::internal::(Scaveng|MarkCompact|ConcurrentMarking|Marking|Heap::)/.test(frame))) return 'garbage collector';
+  const script = stack.find((frame) => frame.startsWith('JS:'));
+  if (script) return packageOf(script);
+  return stack.some((frame) => frame.includes('entry_SYSCALL')) ? 'other system calls' : 'native code';
+}
+
+function packageOf(frame: string): string {
+  const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame);
+  if (module) return module[1]!;
+  const own = /\/dist\/(src|bench)\/([^/:]+)/.exec(frame);
+  if (own) return own[1] === 'src' ? `handoff ${own[2]!.replace(/\.js$/, '')}` : 'the reference';
+  const builtin = /node:([\w/]+)/.exec(frame);
+  return builtin ? `node:${builtin[1]}` : 'JavaScript (unnamed)';
+}
+
+/** `perf script -F ip,sym`: one block of "address symbol" lines per sample, blank-line separated. */
+function parseStacks(text: string): string[][] {
+  return text
+    .split(/\n\s*\n/)
+    .map((block) =>
+      block
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((line) => line.slice(line.indexOf(' ') + 1)),
+    )
+    .filter((stack) => stack.length > 0);
+}
+
+function run(command: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${command} exited with ${code}`))));
+  });
+}
