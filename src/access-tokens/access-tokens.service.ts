@@ -153,13 +153,12 @@ export class AccessTokensService {
    * and its own tables at the same time.
    */
   async verifyClaims(token: string, audiences: readonly string[] = [this.config.tokens.audience]): Promise<ClaimsWithHash> {
+    const known = await this.verifiedBefore(token, audiences);
+    if (known) return known;
     if (token.length > MAX_TOKEN_LENGTH) throw invalidToken('ERR_TOO_LONG');
+    const claims = await this.verifySignatureAndClaims(token, audiences);
     const tokenHash = sha256Hex(token);
-    let claims = await this.cachedClaims(tokenHash, audiences);
-    if (!claims) {
-      claims = await this.verifySignatureAndClaims(token, audiences);
-      this.verified.set(tokenHash, claims, claims.expiresAt * 1000);
-    }
+    this.verified.set(tokenHash, claims, claims.expiresAt * 1000);
     return withHash(claims, tokenHash);
   }
 
