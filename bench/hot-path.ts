@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BenchProcess } from './bench-server.js';
 import type { Client } from './handoff-scenarios.js';
-import { type Figures, type HttpScenario, measureHttp } from './load.js';
+import { type Figures, type HttpScenario, measureHttp, warmUp } from './load.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 /**
@@ -91,7 +91,7 @@ export async function measureInterleaved(
   rounds = 5,
 ): Promise<ServiceFigures[]> {
   const scenarios = services.map(() => scenario());
-  for (const [index, service] of services.entries()) await measureHttp(service.url, scenarios[index]!, Math.min(2, seconds), connections, false);
+  for (const [index, service] of services.entries()) await warmUp(service.url, scenarios[index]!, connections);
   const slices: Figures[][] = services.map(() => []);
   const cpuMs = services.map(() => 0);
   const rss = await Promise.all(services.map((service) => service.rssMb()));

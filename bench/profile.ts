@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { BenchDatabaseHandle, type BenchProcess, BenchServer, cpuSpentMs, servicesCpuMs, startReference } from './bench-server.js';
 import { population } from './handoff-scenarios.js';
 import { generateScenario, LiveTokens } from './hot-path.js';
-import { type HttpScenario, measureHttp } from './load.js';
+import { type HttpScenario, measureHttp, warmUp } from './load.js';
 import { cpuByKind, recordCpu } from './perf-record.js';
 import { seedSessions } from './seed-sessions.js';
 
 /**
  * `npm run bench:profile`: where Handoff's server spends its CPU on the hot path. One Handoff on a
  * new PostgreSQL database (`--sessions`, default 400,000), started with `node --cpu-prof`, under
- * `--seconds` (default 10, after 2 s of warm-up) of generate-session, then of validate-session,
+ * `--seconds` (default 10, after a warm-up: load.ts's warmUp) of generate-session, then of validate-session,
  * from 16 clients; then
  * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
  * rate-limit counters in Redis; `--no-profile` measures without the profiler (CPU per request and
@@ -77,7 +77,7 @@ async function measure(
   const byKind: CpuByKind = new Map();
   for (const [name, scenario] of scenarios) {
     // Warmed up first, as in the bench: the JIT compiling the code is not a request's cost.
-    await measureHttp(service.url, scenario, Math.min(2, seconds), 16, false);
+    await warmUp(service.url, scenario, 16);
     const [before, cpuBefore, servicesBefore, loadBefore] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES, database), process.cpuUsage()];
     let peakRss = await service.rssMb();
     const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);

@@ -14,8 +14,8 @@ import { seedSessions } from './seed-sessions.js';
  * of `--sessions` seeded sessions (default 1,000,000): generate-session and validate-session on
  * PostgreSQL with rate-limit counters in PostgreSQL (the default) and in Redis, then on MariaDB;
  * then the user guard alone and, on PostgreSQL, the cleanup scenario. Figures also go to a JSON
- * file (`--json`, default bench-results.json). Bounded: each measurement warms up 2 s, then runs
- * `--seconds` (default 10).
+ * file (`--json`, default bench-results.json). Bounded: each measurement warms up (10,000 requests
+ * and at least 2 s, at most 20 s: load.ts's warmUp), then runs `--seconds` (default 10).
  * Options: --database postgres|pglite, --connections N (16), --only hotpath|cleanup,
  * --no-mariadb, --mariadb-sessions N (100,000), --handoff-root DIR (another checkout's build instead of this one's),
  * --baseline-root DIR (another checkout's build beside this one's, interleaved in the same run: a before/after).
