@@ -14,12 +14,12 @@ const FREQUENCY = 999;
  * `--perf-basic-prof`. `stacks()` reads the samples (leaf first) once the caller has taken its own
  * measurements: reading them costs this process a few seconds of CPU.
  */
-export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; stacks(): Promise<string[][]> }> {
+export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; stacks(): Promise<Sample[]> }> {
   const dir = await mkdtemp(join(tmpdir(), 'handoff-perf-'));
   const file = join(dir, 'perf.data');
   const stacks = async () => {
     try {
-      return parseStacks(await run('perf', ['script', '-i', file, '-F', 'ip,sym']));
+      return parseSamples(await run('perf', ['script', '-i', file, '-F', 'tid,ip,sym']), pid);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -42,18 +42,24 @@ export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise
   }
 }
 
-/** CPU µs per request by where it went (see `kindOf`), from `recordCpu`'s stacks. */
-export function cpuByKind(stacks: readonly string[][], requests: number): Map<string, number> {
+/** One sample: its call stack (leaf first), and whether the process's main thread ran it. */
+export interface Sample {
+  readonly mainThread: boolean;
+  readonly stack: readonly string[];
+}
+
+/** CPU µs per request by where it went (see `kindOf`), from `recordCpu`'s samples. */
+export function cpuByKind(samples: readonly Sample[], requests: number): Map<string, number> {
   const micros = new Map<string, number>();
-  for (const stack of stacks) {
-    const kind = kindOf(stack);
+  for (const { mainThread, stack } of samples) {
+    const kind = mainThread ? kindOf(stack) : backgroundKindOf(stack);
     micros.set(kind, (micros.get(kind) ?? 0) + 1e6 / FREQUENCY / requests);
   }
   return micros;
 }
 
 /**
- * Where a sample's CPU went: socket writes (the kernel's TCP work included), the garbage
+ * Where a main-thread sample's CPU went: socket writes (the kernel's TCP work included), the garbage
  * collector, else the package (or Handoff folder, or Node module) of its innermost JavaScript
  * frame, whatever native code ran below it; without one, the kernel or native code alone.
  */
@@ -65,6 +71,17 @@ function kindOf(stack: readonly string[]): string {
   return stack.some((frame) => frame.includes('entry_SYSCALL')) ? 'other system calls' : 'native code';
 }
 
+/**
+ * V8's threads beside the main one: its optimizing compiler and its concurrent garbage collector.
+ * A compiler still busy under load means the server is not warmed up yet (load.ts's warmUp): on a
+ * slow machine a 2 s warm-up left Handoff's compiler at 190 µs a request, the reference's at 37.
+ */
+function backgroundKindOf(stack: readonly string[]): string {
+  if (stack.some((frame) => frame.startsWith('v8::internal::compiler::') || frame.startsWith('v8::internal::maglev::'))) return 'background: JIT compiler';
+  if (stack.some((frame) => /^v8::internal::(Scaveng|MarkCompact|ConcurrentMarking|Marking|Sweeper|Heap::|ArrayBufferSweeper)/.test(frame))) return 'background: garbage collector';
+  return 'background: other';
+}
+
 function packageOf(frame: string): string {
   const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame);
   if (module) return module[1]!;
@@ -74,18 +91,19 @@ function packageOf(frame: string): string {
   return builtin ? `node:${builtin[1]}` : 'JavaScript (unnamed)';
 }
 
-/** `perf script -F ip,sym`: one block of "address symbol" lines per sample, blank-line separated. */
-function parseStacks(text: string): string[][] {
+/**
+ * `perf script -F tid,ip,sym`: one block per sample, blank-line separated: its thread id, then
+ * "address symbol" lines. The main thread's id is the process's.
+ */
+function parseSamples(text: string, pid: number): Sample[] {
   return text
     .split(/\n\s*\n/)
-    .map((block) =>
-      block
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .map((line) => line.slice(line.indexOf(' ') + 1)),
-    )
-    .filter((stack) => stack.length > 0);
+    .map((block) => block.split('\n').map((line) => line.trim()).filter(Boolean))
+    .filter((lines) => lines.length > 1)
+    .map(([thread, ...frames]) => ({
+      mainThread: Number(thread) === pid,
+      stack: frames.map((line) => line.slice(line.indexOf(' ') + 1)),
+    }));
 }
 
 function run(command: string, args: readonly string[]): Promise<string> {
