@@ -143,6 +143,8 @@ export interface HandoffOptions {
   readonly root?: string;
   /** Options for node itself (--cpu-prof…). */
   readonly nodeArgs?: readonly string[];
+  /** Where the server's standard output goes (a file descriptor): its logs, and V8's traces (--trace-gc…). Discarded otherwise. */
+  readonly stdout?: number;
 }
 
 /** Handoff started as its own process (as in production) on a bench database. */
@@ -181,7 +183,7 @@ export class BenchServer extends BenchProcess {
       ),
       ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20' } : {}),
       ...options.env,
-    }, '/health/ready', false, options.nodeArgs);
+    }, '/health/ready', false, options.nodeArgs, options.stdout);
     return new BenchServer(url, child, adminToken, database, root);
   }
 
@@ -198,8 +200,8 @@ export class BenchServer extends BenchProcess {
 }
 
 /** The hand-written reference (bench/reference/reference-server.ts) on a PostgreSQL bench database. */
-export async function startReference(database: BenchDatabaseHandle, nodeArgs: readonly string[] = []): Promise<BenchProcess> {
-  const { url, child } = await spawnService(ROOT, 'dist/bench/reference/reference-server.js', { DATABASE_URL: database.url!, POOL_SIZE: '20' }, '/', true, nodeArgs);
+export async function startReference(database: BenchDatabaseHandle, nodeArgs: readonly string[] = [], stdout?: number): Promise<BenchProcess> {
+  const { url, child } = await spawnService(ROOT, 'dist/bench/reference/reference-server.js', { DATABASE_URL: database.url!, POOL_SIZE: '20' }, '/', true, nodeArgs, stdout);
   return new BenchProcess(url, child);
 }
 
@@ -210,12 +212,13 @@ async function spawnService(
   readyPath = '/health/ready',
   anyAnswer = false,
   nodeArgs: readonly string[] = [],
+  stdout: number | 'ignore' = 'ignore',
 ): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd,
     env: { PATH: process.env.PATH, PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForReady(`${url}${readyPath}`, child, anyAnswer);

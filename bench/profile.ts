@@ -1,3 +1,4 @@
+import { openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +20,18 @@ import { seedSessions } from './seed-sessions.js';
  * `--node-arg FLAG` (repeatable) set Handoff's environment and node flags, for an experiment. The .cpuprofile is kept (its path printed) for a closer look.
  * `--perf` samples both servers with Linux perf instead (their real CPU, kernel included: see
  * perf-record.ts) and prints, per endpoint, Handoff's CPU per request by kind beside the reference's.
+ * `--reference-node-arg FLAG` (repeatable) sets the reference's node flags; `--server-output FILE`
+ * keeps Handoff's standard output in FILE and the reference's in FILE.reference (its logs, and
+ * what flags like `--trace-gc-nvp` print).
  */
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+/** Every value of a repeatable option (`--env A=1 --env B=2`). */
+function repeated(name: string): string[] {
+  return process.argv.flatMap((argument, index) => (argument === `--${name}` && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
 }
 
 interface ProfileNode {
@@ -126,21 +135,22 @@ async function main(): Promise<void> {
   const database = await BenchDatabaseHandle.create('postgres');
   const env: Record<string, string> = process.argv.includes('--redis') ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `profile-${process.pid}` } : {};
   // `--env NAME=value` (repeatable): Handoff's environment, for an experiment (LOG_LEVEL=warn…).
-  process.argv.forEach((argument, index) => {
-    const setting = argument === '--env' ? process.argv[index + 1] : undefined;
-    if (setting?.includes('=')) env[setting.slice(0, setting.indexOf('='))] = setting.slice(setting.indexOf('=') + 1);
-  });
+  for (const setting of repeated('env')) {
+    if (setting.includes('=')) env[setting.slice(0, setting.indexOf('='))] = setting.slice(setting.indexOf('=') + 1);
+  }
   // `--perf`: Linux perf instead of V8's profiler, on Handoff and on the reference (perf-record.ts).
   const perf = process.argv.includes('--perf');
   const profiled = !process.argv.includes('--no-profile') && !perf;
-  // `--node-arg FLAG` (repeatable): a flag for Handoff's node (--max-semi-space-size=4…).
-  const nodeArgs = process.argv.flatMap((argument, index) => (argument === '--node-arg' && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
+  // `--node-arg FLAG` (repeatable): a flag for Handoff's node (--max-semi-space-size=4…); `--reference-node-arg`, the reference's.
+  const nodeArgs = repeated('node-arg');
   if (profiled) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', option('interval', '1000'));
   // Node names its JIT-compiled functions for perf in /tmp/perf-<pid>.map (removed after the run).
   const perfArgs = perf ? ['--perf-basic-prof'] : [];
   nodeArgs.push(...perfArgs);
   // A server that does not start (a flag node refuses…) must not leave its database behind.
-  const server = await BenchServer.start(database, { env, nodeArgs }).catch(async (error: unknown) => {
+  const output = option('server-output', '');
+  const stdout = (file: string) => (output ? openSync(file, 'w') : undefined);
+  const server = await BenchServer.start(database, { env, nodeArgs, stdout: stdout(output) }).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });
@@ -153,7 +163,7 @@ async function main(): Promise<void> {
       ([['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]] as const).filter(([name]) => !only || name === only);
     const handoffCpu = await measure('Handoff', server, scenarios(), seconds, database.name, perf);
     // The same load on the reference, for its system calls per request (V8's profiler: not on it).
-    const reference = await startReference(database, perfArgs);
+    const reference = await startReference(database, [...perfArgs, ...repeated('reference-node-arg')], stdout(`${output}.reference`));
     try {
       const referenceCpu = await measure('reference', reference, scenarios(), seconds, database.name, perf);
       if (perf) printCpuByKind(handoffCpu, referenceCpu, Number(option('top', '25')));
