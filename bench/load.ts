@@ -60,7 +60,7 @@ const WARMUP_SECONDS = { least: 2, most: 20 } as const;
  * How many calls make a function hot is a count, not a time: on a slow machine (1,000 req/s) a
  * server's first 4–6 s are its JIT's, and a 2 s warm-up let them into the measurement, more for
  * the larger program (Handoff's first measured slice at 55 % of its steady throughput, the
- * reference's at 75 %). A fast machine answers 10,000 requests within the first 2 s anyway.
+ * reference's at 77 %). A fast machine answers 10,000 requests within the first 2 s anyway.
  */
 export async function warmUp(baseUrl: string, scenario: HttpScenario, connections: number): Promise<void> {
   let served = 0;

@@ -78,7 +78,7 @@ function kindOf(stack: readonly string[]): string {
  */
 function backgroundKindOf(stack: readonly string[]): string {
   if (stack.some((frame) => frame.startsWith('v8::internal::compiler::') || frame.startsWith('v8::internal::maglev::'))) return 'background: JIT compiler';
-  if (stack.some((frame) => /^v8::internal::(Scaveng|MarkCompact|ConcurrentMarking|Marking|Sweeper|Heap::|ArrayBufferSweeper)/.test(frame))) return 'background: garbage collector';
+  if (stack.some((frame) => /^v8::internal::(Scaveng|MarkCompact|MinorMarkSweep|ConcurrentMarking|Marking|Sweeper|Heap::|ArrayBufferSweeper|Evacuat|PointersUpdating)/.test(frame))) return 'background: garbage collector';
   return 'background: other';
 }
 
@@ -92,18 +92,24 @@ function packageOf(frame: string): string {
 }
 
 /**
- * `perf script -F tid,ip,sym`: one block per sample, blank-line separated: its thread id, then
- * "address symbol" lines. The main thread's id is the process's.
+ * `perf script -F tid,ip,sym`: per sample, a line with its thread id (the main thread's is the
+ * process's), then one tab-indented "address symbol" line per frame; a sample without a call
+ * stack has its one frame on the thread's line.
  */
 function parseSamples(text: string, pid: number): Sample[] {
-  return text
-    .split(/\n\s*\n/)
-    .map((block) => block.split('\n').map((line) => line.trim()).filter(Boolean))
-    .filter((lines) => lines.length > 1)
-    .map(([thread, ...frames]) => ({
-      mainThread: Number(thread) === pid,
-      stack: frames.map((line) => line.slice(line.indexOf(' ') + 1)),
-    }));
+  const samples: Array<{ mainThread: boolean; stack: string[] }> = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const thread = line.startsWith('\t') ? null : /^(\d+)\s*(.*)$/.exec(line.trim());
+    if (thread) {
+      const [, tid, frame] = thread;
+      samples.push({ mainThread: Number(tid) === pid, stack: frame ? [frame.slice(frame.indexOf(' ') + 1)] : [] });
+    } else {
+      const frame = line.trim();
+      samples.at(-1)?.stack.push(frame.slice(frame.indexOf(' ') + 1));
+    }
+  }
+  return samples.filter((sample) => sample.stack.length > 0);
 }
 
 function run(command: string, args: readonly string[]): Promise<string> {

@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +132,9 @@ async function main(): Promise<void> {
   const seconds = Number(option('seconds', '10'));
   const sessions = Number(option('sessions', '400000'));
   const profileDir = await mkdtemp(join(tmpdir(), 'handoff-profile-'));
+  // `--server-output FILE`: the servers' standard output (logs, V8's traces) kept, opened before anything needs cleaning up.
+  const output = option('server-output', '');
+  const outputs = output ? { handoff: openSync(output, 'w'), reference: openSync(`${output}.reference`, 'w') } : undefined;
   const database = await BenchDatabaseHandle.create('postgres');
   const env: Record<string, string> = process.argv.includes('--redis') ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `profile-${process.pid}` } : {};
   // `--env NAME=value` (repeatable): Handoff's environment, for an experiment (LOG_LEVEL=warn…).
@@ -148,9 +151,7 @@ async function main(): Promise<void> {
   const perfArgs = perf ? ['--perf-basic-prof'] : [];
   nodeArgs.push(...perfArgs);
   // A server that does not start (a flag node refuses…) must not leave its database behind.
-  const output = option('server-output', '');
-  const stdout = (file: string) => (output ? openSync(file, 'w') : undefined);
-  const server = await BenchServer.start(database, { env, nodeArgs, stdout: stdout(output) }).catch(async (error: unknown) => {
+  const server = await BenchServer.start(database, { env, nodeArgs, stdout: outputs?.handoff }).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
       ([['generate', generateScenario(clients)], ['validate', tokens.validateScenario()]] as const).filter(([name]) => !only || name === only);
     const handoffCpu = await measure('Handoff', server, scenarios(), seconds, database.name, perf);
     // The same load on the reference, for its system calls per request (V8's profiler: not on it).
-    const reference = await startReference(database, [...perfArgs, ...repeated('reference-node-arg')], stdout(`${output}.reference`));
+    const reference = await startReference(database, [...perfArgs, ...repeated('reference-node-arg')], outputs?.reference);
     try {
       const referenceCpu = await measure('reference', reference, scenarios(), seconds, database.name, perf);
       if (perf) printCpuByKind(handoffCpu, referenceCpu, Number(option('top', '25')));
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    for (const descriptor of Object.values(outputs ?? {})) closeSync(descriptor);
     await rm(`/tmp/perf-${server.pid}.map`, { force: true });
     await database.drop();
   }
