@@ -6,18 +6,21 @@ import { join } from 'node:path';
 /** perf's sampling rate: one sample per ~1 ms of a thread's CPU. */
 const FREQUENCY = 999;
 
+/** A frame of V8's garbage collector, on the main thread or on its own. */
+const GARBAGE_COLLECTOR = /^v8::internal::(Scaveng|MarkCompact|MinorMarkSweep|ConcurrentMarking|Marking|Sweeper|Heap::|ArrayBufferSweeper|Evacuat|PointersUpdating)/;
+
 /**
  * A process's CPU while `work` runs, sampled by Linux `perf record` (call stacks, kernel
  * included): what it really spent, unlike `--cpu-prof`, which samples the JavaScript thread's wall
  * time and so counts a system call during which the kernel runs another process (PostgreSQL, woken
  * by that very write) as the call's own. Node names its JIT frames for perf when started with
- * `--perf-basic-prof`. `stacks()` reads the samples (leaf first) once the caller has taken its own
+ * `--perf-basic-prof`. `samples()` reads the samples (stacks leaf first) once the caller has taken its own
  * measurements: reading them costs this process a few seconds of CPU.
  */
-export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; stacks(): Promise<Sample[]> }> {
+export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; samples(): Promise<Sample[]> }> {
   const dir = await mkdtemp(join(tmpdir(), 'handoff-perf-'));
   const file = join(dir, 'perf.data');
-  const stacks = async () => {
+  const samples = async () => {
     try {
       return parseSamples(await run('perf', ['script', '-i', file, '-F', 'tid,ip,sym']), pid);
     } finally {
@@ -35,7 +38,7 @@ export async function recordCpu<T>(pid: number, work: () => Promise<T>): Promise
     if (recorder.exitCode !== null) throw new Error(`perf record exited with ${recorder.exitCode}`);
     const result = await work().finally(() => recorder.kill('SIGINT'));
     await exited;
-    return { result, stacks };
+    return { result, samples };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -65,7 +68,7 @@ export function cpuByKind(samples: readonly Sample[], requests: number): Map<str
  */
 function kindOf(stack: readonly string[]): string {
   if (stack.some((frame) => frame.includes('do_writev') || frame.includes('tcp_sendmsg'))) return 'socket writes (kernel)';
-  if (stack.some((frame) => /^v8::internal::(Scaveng|MarkCompact|ConcurrentMarking|Marking|Heap::)/.test(frame))) return 'garbage collector';
+  if (stack.some((frame) => GARBAGE_COLLECTOR.test(frame))) return 'garbage collector';
   const script = stack.find((frame) => frame.startsWith('JS:'));
   if (script) return packageOf(script);
   return stack.some((frame) => frame.includes('entry_SYSCALL')) ? 'other system calls' : 'native code';
@@ -78,7 +81,7 @@ function kindOf(stack: readonly string[]): string {
  */
 function backgroundKindOf(stack: readonly string[]): string {
   if (stack.some((frame) => frame.startsWith('v8::internal::compiler::') || frame.startsWith('v8::internal::maglev::'))) return 'background: JIT compiler';
-  if (stack.some((frame) => /^v8::internal::(Scaveng|MarkCompact|MinorMarkSweep|ConcurrentMarking|Marking|Sweeper|Heap::|ArrayBufferSweeper|Evacuat|PointersUpdating)/.test(frame))) return 'background: garbage collector';
+  if (stack.some((frame) => GARBAGE_COLLECTOR.test(frame))) return 'background: garbage collector';
   return 'background: other';
 }
 
@@ -103,13 +106,17 @@ function parseSamples(text: string, pid: number): Sample[] {
     const thread = line.startsWith('\t') ? null : /^(\d+)\s*(.*)$/.exec(line.trim());
     if (thread) {
       const [, tid, frame] = thread;
-      samples.push({ mainThread: Number(tid) === pid, stack: frame ? [frame.slice(frame.indexOf(' ') + 1)] : [] });
+      samples.push({ mainThread: Number(tid) === pid, stack: frame ? [symbolOf(frame)] : [] });
     } else {
-      const frame = line.trim();
-      samples.at(-1)?.stack.push(frame.slice(frame.indexOf(' ') + 1));
+      samples.at(-1)?.stack.push(symbolOf(line.trim()));
     }
   }
   return samples.filter((sample) => sample.stack.length > 0);
+}
+
+/** "address symbol" → symbol. */
+function symbolOf(frame: string): string {
+  return frame.slice(frame.indexOf(' ') + 1);
 }
 
 function run(command: string, args: readonly string[]): Promise<string> {

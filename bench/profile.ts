@@ -12,12 +12,12 @@ import { seedSessions } from './seed-sessions.js';
 /**
  * `npm run bench:profile`: where Handoff's server spends its CPU on the hot path. One Handoff on a
  * new PostgreSQL database (`--sessions`, default 400,000), started with `node --cpu-prof`, under
- * `--seconds` (default 10, after a warm-up: load.ts's warmUp) of generate-session, then of validate-session,
- * from 16 clients; then
- * the profile's heaviest functions (self time) and its self time per package. `--redis` puts the
- * rate-limit counters in Redis; `--no-profile` measures without the profiler (CPU per request and
- * system calls only); `--only generate|validate` runs one endpoint; `--env NAME=value` and
- * `--node-arg FLAG` (repeatable) set Handoff's environment and node flags, for an experiment. The .cpuprofile is kept (its path printed) for a closer look.
+ * `--seconds` (default 10, after load.ts's warmUp) of generate-session, then of validate-session,
+ * from 16 clients; then the profile's heaviest functions (self time) and its self time per
+ * package. `--redis` puts the rate-limit counters in Redis; `--no-profile` measures without the
+ * profiler (CPU per request and system calls only); `--only generate|validate` runs one endpoint;
+ * `--env NAME=value` and `--node-arg FLAG` (repeatable) set Handoff's environment and node flags,
+ * for an experiment. The .cpuprofile is kept (its path printed) for a closer look.
  * `--perf` samples both servers with Linux perf instead (their real CPU, kernel included: see
  * perf-record.ts) and prints, per endpoint, Handoff's CPU per request by kind beside the reference's.
  * `--reference-node-arg FLAG` (repeatable) sets the reference's node flags; `--server-output FILE`
@@ -91,13 +91,13 @@ async function measure(
     let peakRss = await service.rssMb();
     const sampler = setInterval(() => void service.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
     const loaded = () => measureHttp(service.url, scenario, seconds, 16, false);
-    const recorded = await (perf ? recordCpu(service.pid, loaded) : loaded().then((result) => ({ result, stacks: undefined }))).finally(() =>
+    const recorded = await (perf ? recordCpu(service.pid, loaded) : loaded().then((result) => ({ result, samples: undefined }))).finally(() =>
       clearInterval(sampler),
     );
     const figures = recorded.result;
     const [after, cpuAfter, servicesAfter, load] = [await service.syscalls(), await service.cpuTimesMs(), await servicesCpuMs(SERVICES, database), process.cpuUsage(loadBefore)];
     const requests = figures.requestsPerSecond * seconds;
-    if (recorded.stacks) byKind.set(name, cpuByKind(await recorded.stacks(), requests));
+    if (recorded.samples) byKind.set(name, cpuByKind(await recorded.samples(), requests));
     const spent = cpuSpentMs(servicesBefore, servicesAfter);
     const others = [
       ...SERVICES.map((name) => `${name} ${Math.round(((spent.get(name) ?? 0) * 1000) / requests)}`),
