@@ -100,7 +100,7 @@ function packageOf(frame: string): string {
  * stack has its one frame on the thread's line.
  */
 function parseSamples(text: string, pid: number): Sample[] {
-  const samples: Array<{ mainThread: boolean; stack: string[] }> = [];
+  const samples: Array<Sample & { stack: string[] }> = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     const thread = line.startsWith('\t') ? null : /^(\d+)\s*(.*)$/.exec(line.trim());
